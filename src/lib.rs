@@ -1,1 +1,196 @@
+//! peermark marks essays for a mental-health peer support course against a rubric, offline.
+//!
+//! The pipeline runs one way: **ingest** (find submissions, read them into a
+//! [`Document`](peermark_text::Document)) → **analyse** (the rubric's evidence measures) →
+//! **score** (levels, points, outcome, feed-forward) → **report** (gradebook, results,
+//! sheets, assessor notes). This crate is the front door; the binary is a thin layer over
+//! [`load_rubric`], [`check_document`] and [`mark_batch`].
 
+pub mod analyse;
+pub mod cli;
+pub mod report;
+pub mod result;
+pub mod rubric;
+pub mod score;
+
+pub use peermark_ingest as ingest;
+pub use peermark_text as text;
+
+use peermark_ingest::{Format, Submission};
+use peermark_text::Document;
+use rayon::prelude::*;
+use result::{AssessorNote, Evidence, LanguageLapse, LanguageNote, MarkResult, SafeguardingCue, Status};
+use rubric::Rubric;
+use std::path::Path;
+
+/// peermark's version, recorded in every result.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The default rubric, built in so that peermark works from any folder.
+pub const DEFAULT_RUBRIC_NAME: &str = "recovery-story-essay.toml";
+const DEFAULT_RUBRIC_FILES: &[(&str, &str)] = &[
+    ("recovery-story-essay.toml", include_str!("../rubrics/recovery-story-essay.toml")),
+    ("recovery-language-rules.toml", include_str!("../rubrics/recovery-language-rules.toml")),
+    ("recovery-language-rules-2.toml", include_str!("../rubrics/recovery-language-rules-2.toml")),
+    ("safeguarding-cues.toml", include_str!("../rubrics/safeguarding-cues.toml")),
+];
+
+/// Loads a rubric file (and the files it includes), or the built-in default when `path` is
+/// `None`.
+pub fn load_rubric(path: Option<&Path>) -> Result<Rubric, rubric::RubricError> {
+    match path {
+        Some(p) => rubric::load(p),
+        None => rubric::load_with(Path::new("rubrics").join(DEFAULT_RUBRIC_NAME).as_path(), &|p: &Path| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            DEFAULT_RUBRIC_FILES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| text.to_string())
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a file of the built-in rubric"))
+        }),
+    }
+}
+
+/// Marks one document: analysis, levels, score, outcome, language findings and
+/// safeguarding cues.
+pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &str) -> MarkResult {
+    let findings = rubric.language.check(doc);
+    let analysis = analyse::analyse(rubric, doc, &findings);
+    let (criteria, score, outcome) = score::score(rubric, &analysis, doc);
+    let mut lapses = Vec::new();
+    let mut notes = Vec::new();
+    let mut awareness = Vec::new();
+    for f in &findings {
+        let pos = doc.position(f.paragraph, f.range.start);
+        let frame = serde_json::to_value(f.frame)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        if f.lapse {
+            lapses.push(LanguageLapse {
+                rule: f.rule.clone(),
+                text: f.text.clone(),
+                paragraph: pos.paragraph,
+                line: pos.line,
+                column: pos.column,
+                frame,
+                suggestions: f.suggestions.clone(),
+            });
+        } else {
+            if f.awareness {
+                let (ev, _) = score::quote(
+                    doc,
+                    &analyse::Span {
+                        paragraph: f.paragraph,
+                        range: f.range.clone(),
+                    },
+                );
+                awareness.push(ev);
+            }
+            notes.push(LanguageNote {
+                rule: f.rule.clone(),
+                text: f.text.clone(),
+                paragraph: pos.paragraph,
+                line: pos.line,
+                column: pos.column,
+                frame,
+                message: f.message.clone(),
+            });
+        }
+    }
+    let mut safeguarding = Vec::new();
+    let mut assessor_notes = Vec::new();
+    for flag in rubric.safeguarding.scan(doc) {
+        let pos = doc.position(flag.paragraph, flag.range.start);
+        safeguarding.push(SafeguardingCue {
+            paragraph: pos.paragraph,
+            line: pos.line,
+            tier: flag.tier,
+            cue: flag.cue.clone(),
+        });
+        assessor_notes.push(AssessorNote {
+            kind: "safeguarding".into(),
+            tier: Some(flag.tier),
+            cue: flag.cue,
+            paragraph: pos.paragraph,
+            line: pos.line,
+            quote: flag.quote,
+        });
+    }
+    MarkResult {
+        submission: submission.to_string(),
+        file: file.to_string(),
+        peermark_version: VERSION.to_string(),
+        rubric: rubric.reference(),
+        status: Status::Marked,
+        message: None,
+        words: Some(doc.body_words()),
+        criteria,
+        score: Some(score),
+        outcome: Some(outcome),
+        lapses,
+        notes,
+        safeguarding,
+        assessor_notes,
+        title: doc.title().map(str::to_string),
+        word_range: (rubric.words.min, rubric.words.max, rubric.words.target),
+        language_awareness: dedup_evidence(awareness),
+    }
+}
+
+fn dedup_evidence(mut v: Vec<Evidence>) -> Vec<Evidence> {
+    let mut seen = std::collections::BTreeSet::new();
+    v.retain(|e| seen.insert((e.paragraph, e.line, e.column, e.quote.clone())));
+    v
+}
+
+/// Reads and marks one submission; any failure, a panic included, becomes its error row.
+pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
+    let run = || -> Result<MarkResult, String> {
+        let doc = peermark_ingest::read_file(&sub.path, sub.format).map_err(|e| e.to_string())?;
+        Ok(check_document(rubric, &doc, &sub.id, &sub.file))
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(Ok(r)) => r,
+        Ok(Err(message)) => MarkResult::error(&sub.id, &sub.file, rubric.reference(), message),
+        Err(_) => MarkResult::error(
+            &sub.id,
+            &sub.file,
+            rubric.reference(),
+            "peermark hit an internal error on this file; please report it and mark this essay by hand".into(),
+        ),
+    }
+}
+
+/// Marks every submission in parallel (on the current rayon pool), calling `progress` after
+/// each one; results come back sorted by submission id.
+pub fn mark_batch(rubric: &Rubric, submissions: &[Submission], progress: &(dyn Fn() + Sync)) -> Vec<MarkResult> {
+    let mut results: Vec<MarkResult> = submissions
+        .par_iter()
+        .map(|s| {
+            let r = mark_submission(rubric, s);
+            progress();
+            r
+        })
+        .collect();
+    results.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
+    results
+}
+
+/// Reads plain text given on standard input.
+pub fn read_stdin_text(bytes: &[u8]) -> Result<Document, peermark_ingest::IngestError> {
+    peermark_ingest::read_bytes(bytes, Format::Txt)
+}
+
+/// The report context for a rubric.
+pub fn report_context(rubric: &Rubric) -> report::ReportContext {
+    report::ReportContext {
+        rubric_id: rubric.id.clone(),
+        rubric_title: rubric.title.clone(),
+        assignment: rubric.assignment.clone(),
+        criteria: rubric.criteria.iter().map(|c| (c.id.clone(), c.title.clone())).collect(),
+        level_names: rubric.level_names.clone(),
+        support_line: rubric.safeguarding_settings.support_line.clone(),
+        safeguarding_contact: rubric.safeguarding_settings.contact.clone(),
+    }
+}

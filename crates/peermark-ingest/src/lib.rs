@@ -1,1 +1,233 @@
-//! (being written)
+//! peermark's readers: finds submissions on disk and turns `.docx`, `.txt` and `.md` files
+//! into [`Document`]s whose every paragraph knows where its text came from.
+//!
+//! Nothing here touches the network: readers work on bytes already in memory, and the only
+//! file-system access is [`discover`] walking the folders it is given and [`read_file`]
+//! reading one file.
+//!
+//! Error messages ([`IngestError`]'s `Display`) are one line, say what is wrong and what to
+//! do, and — for reader errors — do not name the file: the caller prefixes it.
+
+mod discover;
+mod docx;
+mod markdown;
+mod sniff;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+pub use discover::{discover, Discovery, Skipped, Submission};
+pub use peermark_text::Document;
+
+/// Largest file [`read_file`] reads, and largest decompressed XML part of a `.docx`.
+pub const MAX_BYTES: u64 = 64 << 20;
+
+/// A submission's file format, known from its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Word 2007+ (`.docx`, `.docm`).
+    Docx,
+    /// Plain text (`.txt`, `.text`).
+    Txt,
+    /// Markdown (`.md`, `.markdown`).
+    Markdown,
+    /// Legacy Word 97–2003 (`.doc`): always an error, unless the file is really a `.docx`.
+    Doc,
+    /// OpenDocument text (`.odt`): not read yet.
+    Odt,
+    /// PDF (`.pdf`): not read yet.
+    Pdf,
+    /// HTML (`.html`, `.htm`): not read yet.
+    Html,
+    /// Rich Text Format (`.rtf`): not read yet.
+    Rtf,
+}
+
+impl Format {
+    /// The format a file's extension names (case-insensitive); `None` for files that are not
+    /// submissions (`.csv`, `.png`, no extension, …).
+    pub fn from_path(p: &Path) -> Option<Format> {
+        let ext = p.extension()?.to_str()?;
+        Some(match ext.to_ascii_lowercase().as_str() {
+            "docx" | "docm" => Format::Docx,
+            "txt" | "text" => Format::Txt,
+            "md" | "markdown" => Format::Markdown,
+            "doc" => Format::Doc,
+            "odt" => Format::Odt,
+            "pdf" => Format::Pdf,
+            "html" | "htm" => Format::Html,
+            "rtf" => Format::Rtf,
+            _ => return None,
+        })
+    }
+
+    /// The usual extension, without the dot (`"docx"`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Txt => "txt",
+            Format::Markdown => "md",
+            Format::Doc => "doc",
+            Format::Odt => "odt",
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Rtf => "rtf",
+        }
+    }
+}
+
+/// Why a submission could not be found or read.
+///
+/// Reader errors ([`read_file`], [`read_bytes`]) never name the file: the caller prefixes it.
+/// The two [`discover`] errors ([`IngestError::NotFound`], [`IngestError::Walk`]) are usage
+/// errors about a path from the command line and do name it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// A path given to [`discover`] does not exist (a usage error).
+    #[error("{}: no such file or folder; check the path", path.display())]
+    NotFound { path: PathBuf },
+    /// A path given to [`discover`] exists but cannot be read (a usage error).
+    #[error("{}: cannot be read ({message}); check the path and its permissions", path.display())]
+    Walk { path: PathBuf, message: String },
+    /// The file could not be read from disk.
+    #[error("the file cannot be read ({0}); check that it exists and that you may read it")]
+    Io(String),
+    #[error("empty file (0 bytes); the essay needs to be saved and submitted again")]
+    Empty,
+    #[error("no text found in the document; check that the right file was submitted")]
+    NoText,
+    /// A container (`.docx`) that cannot be opened.
+    #[error(
+        "damaged or incomplete .{ext} ({detail}); ask the learner to save it again and resubmit"
+    )]
+    Damaged {
+        ext: &'static str,
+        detail: &'static str,
+    },
+    /// Named like a Word document but something else (`actual` says what, e.g. "a PDF").
+    #[error("not a Word document (it is {actual} renamed to .{ext}); ask for the essay saved as .docx")]
+    NotWord {
+        actual: &'static str,
+        ext: &'static str,
+    },
+    #[error("password-protected Word document; ask for an unprotected copy")]
+    PasswordProtected,
+    #[error("legacy Word 97–2003 .doc file; open it in Word or LibreOffice and save as .docx")]
+    LegacyDoc,
+    /// A format whose reader does not exist yet (odt, pdf, html, rtf).
+    #[error("this format (.{ext}) is not read yet; save the essay as .docx or .txt")]
+    Unsupported { ext: &'static str },
+    /// A `.txt` or `.md` file that is not text (`detail` says why).
+    #[error("not a text file ({detail}); save the essay as plain text (.txt) or .docx")]
+    NotText { detail: &'static str },
+    /// XML with a DOCTYPE or entity declarations (refused: never expanded or resolved).
+    #[error("the document contains XML entity declarations, which peermark does not read; save it again from Word or LibreOffice")]
+    EntityDeclarations,
+    #[error("the file is too large to be an essay (over {} MB of text); check that the right file was submitted", MAX_BYTES >> 20)]
+    TooLarge,
+}
+
+impl IngestError {
+    /// Whether this is a usage error (a bad path on the command line) rather than a problem
+    /// with one submission.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, IngestError::NotFound { .. } | IngestError::Walk { .. })
+    }
+}
+
+/// Reads one submission from disk.
+pub fn read_file(path: &Path, format: Format) -> Result<Document, IngestError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| IngestError::Io(io_message(&e)))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| IngestError::Io(io_message(&e)))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(IngestError::TooLarge);
+    }
+    read_bytes(&bytes, format)
+}
+
+/// Reads one submission from memory (stdin, members of a zip).
+pub fn read_bytes(bytes: &[u8], format: Format) -> Result<Document, IngestError> {
+    match format {
+        Format::Docx => docx::read(bytes, "docx"),
+        Format::Doc => docx::read_doc(bytes),
+        Format::Txt => text::read(bytes),
+        Format::Markdown => markdown::read(bytes),
+        Format::Odt | Format::Pdf | Format::Html | Format::Rtf => Err(IngestError::Unsupported {
+            ext: format.extension(),
+        }),
+    }
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::from_path(Path::new("a/E01.DOCX")), Some(Format::Docx));
+        assert_eq!(Format::from_path(Path::new("e.md")), Some(Format::Markdown));
+        assert_eq!(Format::from_path(Path::new("e.Txt")), Some(Format::Txt));
+        assert_eq!(Format::from_path(Path::new("e.doc")), Some(Format::Doc));
+        assert_eq!(Format::from_path(Path::new("e.htm")), Some(Format::Html));
+        assert_eq!(Format::from_path(Path::new("grades.csv")), None);
+        assert_eq!(Format::from_path(Path::new("README")), None);
+    }
+
+    #[test]
+    fn messages_are_one_line_without_file_names() {
+        let errors = [
+            IngestError::Empty,
+            IngestError::NoText,
+            IngestError::Damaged {
+                ext: "docx",
+                detail: "the zip container cannot be read",
+            },
+            IngestError::NotWord {
+                actual: "a PDF",
+                ext: "docx",
+            },
+            IngestError::PasswordProtected,
+            IngestError::LegacyDoc,
+            IngestError::Unsupported { ext: "odt" },
+            IngestError::NotText {
+                detail: "it looks binary",
+            },
+            IngestError::EntityDeclarations,
+            IngestError::TooLarge,
+        ];
+        for e in errors {
+            let s = e.to_string();
+            assert!(!s.contains('\n'), "{s}");
+            assert!(s.contains(';'), "says what to do: {s}");
+        }
+    }
+
+    #[test]
+    fn formats_not_read_yet() {
+        let e = read_bytes(b"<p>hi</p>", Format::Html).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "this format (.html) is not read yet; save the essay as .docx or .txt"
+        );
+    }
+}

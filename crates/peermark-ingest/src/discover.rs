@@ -1,0 +1,359 @@
+//! Finding submissions: files and folders from the command line, their ids and order.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use crate::{Format, IngestError};
+
+/// A file to mark.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+    /// The submission id (`cli.md`, "Submission ids and order").
+    pub id: String,
+    /// The path as found: as given on the command line, joined with the path inside a folder.
+    pub file: String,
+    /// Where to read it.
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+/// A file or folder that was found but is not a submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
+    /// Why, e.g. "not a submission (.csv)".
+    pub reason: String,
+}
+
+/// What [`discover`] found.
+#[derive(Clone, Debug, Default)]
+pub struct Discovery {
+    /// Sorted by id (byte order).
+    pub submissions: Vec<Submission>,
+    /// In the order found.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Finds the submissions under `paths` (files and folders, folders walked recursively in
+/// byte order of names).
+///
+/// Hidden files and folders (`.name`) and Office lock files (`~$name`) are skipped and
+/// listed, as are files whose extension is not a submission format and symbolic links that
+/// point outside the folder being walked. A file found twice (given twice, or through a
+/// link) is read once. A path that does not exist is an error (a usage error).
+///
+/// Ids: the file's stem; where stems collide (compared ignoring case, since ids name
+/// output files), the colliding files use their path relative to the input folder without
+/// extension, `/` replaced by `-`; if that still collides, the extension is appended
+/// (`strong-docx`). Should even that collide (the same relative path under two input
+/// folders), later files get `-2`, `-3`, … so that every id is unique.
+pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
+    let mut w = Walker::default();
+    for arg in paths {
+        let meta = fs::metadata(arg).map_err(|e| match e.kind() {
+            ErrorKind::NotFound => IngestError::NotFound { path: arg.clone() },
+            _ => IngestError::Walk {
+                path: arg.clone(),
+                message: crate::io_message(&e),
+            },
+        })?;
+        let shown = arg.to_string_lossy().into_owned();
+        if meta.is_dir() {
+            let root = fs::canonicalize(arg).map_err(|e| IngestError::Walk {
+                path: arg.clone(),
+                message: crate::io_message(&e),
+            })?;
+            w.dirs.insert(root.clone());
+            let entries = read_sorted(arg).map_err(|e| IngestError::Walk {
+                path: arg.clone(),
+                message: crate::io_message(&e),
+            })?;
+            w.walk(arg, entries, "", &root);
+        } else if meta.is_file() {
+            let name = arg
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| shown.clone());
+            if name.starts_with("~$") {
+                w.skip(shown, "Office lock file, not an essay");
+            } else {
+                w.file(arg.clone(), shown, name);
+            }
+        } else {
+            w.skip(shown, "not a regular file");
+        }
+    }
+    let ids = assign_ids(&w.found);
+    let mut submissions: Vec<Submission> = w
+        .found
+        .into_iter()
+        .zip(ids)
+        .map(|(f, id)| Submission {
+            id,
+            file: f.file,
+            path: f.path,
+            format: f.format,
+        })
+        .collect();
+    submissions.sort_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
+    Ok(Discovery {
+        submissions,
+        skipped: w.skipped,
+    })
+}
+
+struct Found {
+    file: String,
+    path: PathBuf,
+    /// Path relative to its input folder, `/`-separated (the file name for a file given
+    /// directly).
+    rel: String,
+    format: Format,
+}
+
+#[derive(Default)]
+struct Walker {
+    found: Vec<Found>,
+    skipped: Vec<Skipped>,
+    /// Canonical paths of files already found, with how they were shown.
+    files: HashMap<PathBuf, String>,
+    /// Canonical paths of folders already walked.
+    dirs: HashSet<PathBuf>,
+}
+
+fn read_sorted(dir: &Path) -> std::io::Result<Vec<fs::DirEntry>> {
+    let mut entries = fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort_by(|a, b| {
+        a.file_name()
+            .as_encoded_bytes()
+            .cmp(b.file_name().as_encoded_bytes())
+    });
+    Ok(entries)
+}
+
+impl Walker {
+    fn skip(&mut self, file: String, reason: impl Into<String>) {
+        self.skipped.push(Skipped {
+            file,
+            reason: reason.into(),
+        });
+    }
+
+    fn walk(&mut self, dir: &Path, entries: Vec<fs::DirEntry>, prefix: &str, root: &Path) {
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = dir.join(entry.file_name());
+            let shown = path.to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let Ok(ft) = entry.file_type() else {
+                self.skip(shown, "cannot be read");
+                continue;
+            };
+            if name.starts_with('.') {
+                let what = if ft.is_dir() { "hidden folder" } else { "hidden file" };
+                self.skip(shown, what);
+                continue;
+            }
+            if name.starts_with("~$") {
+                self.skip(shown, "Office lock file, not an essay");
+                continue;
+            }
+            let (is_dir, is_file) = if ft.is_symlink() {
+                let target = match fs::canonicalize(&path) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        self.skip(shown, "broken symbolic link");
+                        continue;
+                    }
+                };
+                if !target.starts_with(root) {
+                    self.skip(shown, "symbolic link to outside the folder (not followed)");
+                    continue;
+                }
+                match fs::metadata(&target) {
+                    Ok(m) => (m.is_dir(), m.is_file()),
+                    Err(_) => {
+                        self.skip(shown, "broken symbolic link");
+                        continue;
+                    }
+                }
+            } else {
+                (ft.is_dir(), ft.is_file())
+            };
+            if is_dir {
+                let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                if !self.dirs.insert(canonical) {
+                    self.skip(shown, "folder already read (a symbolic link to it)");
+                    continue;
+                }
+                match read_sorted(&path) {
+                    Ok(entries) => self.walk(&path, entries, &rel, root),
+                    Err(e) => self.skip(shown, format!("folder cannot be read ({})", crate::io_message(&e))),
+                }
+            } else if is_file {
+                self.file(path, shown, rel);
+            } else {
+                self.skip(shown, "not a regular file");
+            }
+        }
+    }
+
+    fn file(&mut self, path: PathBuf, shown: String, rel: String) {
+        let Some(format) = Format::from_path(&path) else {
+            let reason = match path.extension() {
+                Some(ext) => format!("not a submission (.{})", ext.to_string_lossy()),
+                None => "not a submission (no extension)".to_string(),
+            };
+            self.skip(shown, reason);
+            return;
+        };
+        let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if let Some(first) = self.files.get(&canonical) {
+            let reason = format!("the same file as {first}");
+            self.skip(shown, reason);
+            return;
+        }
+        self.files.insert(canonical, shown.clone());
+        self.found.push(Found {
+            file: shown,
+            path,
+            rel,
+            format,
+        });
+    }
+}
+
+/// Ids per `cli.md`: stem; colliding → relative path without extension, `/` → `-`; still
+/// colliding → extension appended; still colliding → numbered.
+fn assign_ids(found: &[Found]) -> Vec<String> {
+    struct Cand {
+        stem: String,
+        path: String,
+        ext: String,
+    }
+    let cands: Vec<Cand> = found
+        .iter()
+        .map(|f| {
+            let (dir, name) = match f.rel.rfind('/') {
+                Some(i) => (&f.rel[..=i], &f.rel[i + 1..]),
+                None => ("", f.rel.as_str()),
+            };
+            let (stem, ext) = match name.rfind('.') {
+                Some(i) if i > 0 => (&name[..i], &name[i + 1..]),
+                _ => (name, ""),
+            };
+            Cand {
+                stem: stem.to_string(),
+                path: format!("{dir}{stem}").replace('/', "-"),
+                ext: ext.to_string(),
+            }
+        })
+        .collect();
+    let id_at = |c: &Cand, level: u8| match level {
+        0 => c.stem.clone(),
+        1 => c.path.clone(),
+        _ if c.ext.is_empty() => c.path.clone(),
+        _ => format!("{}-{}", c.path, c.ext),
+    };
+    let key = |s: &str| s.to_lowercase();
+    let mut levels = vec![0u8; cands.len()];
+    loop {
+        let ids: Vec<String> = cands.iter().zip(&levels).map(|(c, l)| id_at(c, *l)).collect();
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            groups.entry(key(id)).or_default().push(i);
+        }
+        let mut changed = false;
+        for members in groups.values().filter(|g| g.len() > 1) {
+            for &i in members {
+                if levels[i] < 2 {
+                    levels[i] += 1;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            // Whatever still collides is numbered, in the order found.
+            let mut taken: HashSet<String> = HashSet::new();
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                let mut candidate = id.clone();
+                let mut n = 1;
+                while !taken.insert(key(&candidate)) {
+                    n += 1;
+                    candidate = format!("{id}-{n}");
+                }
+                out.push(candidate);
+            }
+            return out;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(rels: &[&str]) -> Vec<String> {
+        let found: Vec<Found> = rels
+            .iter()
+            .map(|r| Found {
+                file: r.to_string(),
+                path: PathBuf::from(r),
+                rel: r.to_string(),
+                format: Format::Txt,
+            })
+            .collect();
+        assign_ids(&found)
+    }
+
+    #[test]
+    fn stems_are_ids() {
+        assert_eq!(ids(&["e01.docx", "sub/e02.txt"]), vec!["e01", "e02"]);
+    }
+
+    #[test]
+    fn colliding_stems_use_the_relative_path() {
+        assert_eq!(
+            ids(&["a/essay.docx", "b/essay.docx", "other.txt"]),
+            vec!["a-essay", "b-essay", "other"]
+        );
+        assert_eq!(
+            ids(&["x/y/essay.docx", "essay.md"]),
+            vec!["x-y-essay", "essay"]
+        );
+    }
+
+    #[test]
+    fn still_colliding_ids_get_the_extension() {
+        assert_eq!(
+            ids(&["strong.docx", "strong.txt", "weak.txt"]),
+            vec!["strong-docx", "strong-txt", "weak"]
+        );
+    }
+
+    #[test]
+    fn a_longer_id_that_meets_a_stem_is_resolved() {
+        // "a/essay" becomes "a-essay", which meets the stem of "a-essay.txt".
+        let got = ids(&["a-essay.txt", "a/essay.docx", "b/essay.docx"]);
+        let unique: HashSet<_> = got.iter().collect();
+        assert_eq!(unique.len(), 3);
+        assert_eq!(got[2], "b-essay");
+    }
+
+    #[test]
+    fn identical_relative_paths_are_numbered() {
+        assert_eq!(ids(&["e.txt", "e.txt"]), vec!["e-txt", "e-txt-2"]);
+    }
+
+    #[test]
+    fn collisions_ignore_case() {
+        assert_eq!(ids(&["a/E01.txt", "b/e01.txt"]), vec!["a-E01", "b-e01"]);
+    }
+}

@@ -1,0 +1,320 @@
+//! Evidence kinds `citations` and `sources`: Harvard (author–date) in-text citations, their
+//! match in the reference list, and which recognised authors or frameworks are cited.
+//!
+//! Accepted forms: `Anthony (1993)`, `Repper and Carter (2011)`, `Leamy et al. (2011)`,
+//! `(Leamy et al., 2011)`, `(Anthony, 1993, p. 15)`, `(Anthony 1993:15)`,
+//! `(Anthony, 1993; Deegan, 1988)`, `(SRN, n.d.)`, `(Anthony, 1993, cited in Slade, 2009)`.
+//! A citation is matched when a reference-list entry carries its first author (or the
+//! organisation, or the organisation's initials) and its year.
+
+use super::{Measured, Prepared, Span};
+use peermark_text::{Matcher, ParagraphKind};
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// One in-text citation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    /// First author's surname or the organisation, as written.
+    pub author: String,
+    /// Year as written (`2011`, `2009a`, `n.d.`).
+    pub year: String,
+    /// Whether it is the cited-in (secondary) source, which needs no reference entry.
+    pub secondary: bool,
+    pub paragraph: usize,
+    pub range: std::ops::Range<usize>,
+}
+
+fn year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?i)\b((?:19|20)\d\d[a-z]?)\b|\b(n\.\s?d\.?|no date)").unwrap())
+}
+
+fn paren_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\(([^()]{2,200})\)").unwrap())
+}
+
+fn narrative_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        let name = r"\p{Lu}[\p{L}'’\-]+";
+        Regex::new(&format!(
+            r"({name}(?:\s+{name})*(?:\s+et\.?\s+al\.?|\s+and\s+colleagues|(?:,\s*{name})*,?\s+(?:and|&)\s+{name}(?:\s+{name})*)?)\s*\(((?:19|20)\d\d[a-z]?|n\.\s?d\.?)(?:\s*[,:;][^()]*)?\)"
+        ))
+        .unwrap()
+    })
+}
+
+const NOT_AUTHORS: &[&str] = &["In", "The", "By", "Since", "From", "During", "Until", "After", "Before", "Around", "Of", "And", "Then", "When", "Also", "See", "As", "Under", "Act"];
+
+/// Cleans an author text to its key: first author's surname, or the organisation.
+fn author_key(text: &str) -> Option<String> {
+    let t = text.trim().trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace());
+    let t = t
+        .trim_start_matches("e.g.")
+        .trim_start_matches("see also")
+        .trim_start_matches("see")
+        .trim();
+    let cut = ["et al", "et. al", " and colleagues", ",", " & ", " and "]
+        .iter()
+        .filter_map(|s| t.find(s))
+        .min()
+        .unwrap_or(t.len());
+    let mut key = t[..cut].trim().to_string();
+    for w in NOT_AUTHORS {
+        if let Some(rest) = key.strip_prefix(&format!("{w} ")) {
+            key = rest.trim().to_string();
+        }
+    }
+    if key.is_empty() || !key.chars().next().is_some_and(char::is_uppercase) || key.split_whitespace().count() > 6 {
+        return None;
+    }
+    if NOT_AUTHORS.contains(&key.as_str()) {
+        return None;
+    }
+    Some(key)
+}
+
+/// Every in-text citation in the body.
+pub fn find(p: &Prepared) -> Vec<Citation> {
+    let mut out = Vec::new();
+    for i in p.body() {
+        let text = &p.doc.paragraphs[i].text;
+        let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
+        for cap in paren_re().captures_iter(text) {
+            let inner = cap.get(1).unwrap();
+            if !year_re().is_match(inner.as_str()) {
+                continue;
+            }
+            let mut found = false;
+            for part in inner.as_str().split(';') {
+                let (secondary_part, primary_part) = match part.find("cited in") {
+                    Some(k) => (Some(&part[..k]), &part[k + "cited in".len()..]),
+                    None => (None, part),
+                };
+                for (piece, secondary) in secondary_part.map(|s| (s, true)).into_iter().chain(std::iter::once((primary_part, false))) {
+                    let Some(y) = year_re().find(piece) else { continue };
+                    let Some(author) = author_key(&piece[..y.start()]) else { continue };
+                    found = true;
+                    out.push(Citation {
+                        author,
+                        year: y.as_str().to_string(),
+                        secondary,
+                        paragraph: i,
+                        range: inner.start() - 1..inner.end() + 1,
+                    });
+                }
+            }
+            if found {
+                covered.push(inner.start() - 1..inner.end() + 1);
+            }
+        }
+        for cap in narrative_re().captures_iter(text) {
+            let whole = cap.get(0).unwrap();
+            if covered.iter().any(|c| c.start < whole.end() && whole.start() < c.end) {
+                continue;
+            }
+            let Some(author) = author_key(cap.get(1).unwrap().as_str()) else { continue };
+            out.push(Citation {
+                author,
+                year: cap.get(2).unwrap().as_str().to_string(),
+                secondary: false,
+                paragraph: i,
+                range: whole.range(),
+            });
+        }
+    }
+    out.sort_by_key(|c| (c.paragraph, c.range.start));
+    out
+}
+
+fn norm_year(y: &str) -> String {
+    let y = y.to_lowercase();
+    if y.starts_with('n') {
+        "n.d.".into()
+    } else {
+        y.chars().take(4).collect()
+    }
+}
+
+fn initials(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter_map(|w| w.chars().next())
+        .collect()
+}
+
+/// Whether a reference-list entry matches a citation.
+fn entry_matches(entry: &str, c: &Citation) -> bool {
+    let year = norm_year(&c.year);
+    let entry_year = year_re().find(entry).map(|y| norm_year(y.as_str()));
+    if entry_year.as_deref() != Some(year.as_str()) {
+        return false;
+    }
+    let head: String = entry.chars().take(120).collect::<String>().to_lowercase();
+    let key = c.author.to_lowercase();
+    if head.split(|ch: char| !ch.is_alphanumeric() && ch != '-' && ch != '\'').any(|w| w == key) || head.starts_with(&key) {
+        return true;
+    }
+    // Organisation initials: (SRN, 2012) ↔ Scottish Recovery Network (2012).
+    if c.author.len() >= 2 && c.author.chars().all(|ch| ch.is_uppercase()) {
+        let before_year = entry_year_prefix(entry);
+        return initials(before_year) == c.author || initials(before_year).starts_with(&c.author);
+    }
+    false
+}
+
+fn entry_year_prefix(entry: &str) -> &str {
+    match year_re().find(entry) {
+        Some(y) => &entry[..y.start()],
+        None => entry,
+    }
+}
+
+pub fn measure(p: &Prepared, name: &str) -> Measured {
+    let mut m = Measured::new(p.doc.paragraphs.len());
+    let cites = find(p);
+    let refs: Vec<&str> = p
+        .doc
+        .paragraphs
+        .iter()
+        .filter(|q| q.kind == ParagraphKind::Reference)
+        .map(|q| q.text.as_str())
+        .collect();
+    let mut distinct = BTreeSet::new();
+    let mut matched = 0;
+    let mut unmatched = 0;
+    for c in &cites {
+        m.per_paragraph[c.paragraph] += 1;
+        if c.secondary {
+            continue;
+        }
+        let key = (c.author.to_lowercase(), norm_year(&c.year));
+        if !distinct.insert(key) {
+            continue;
+        }
+        let label = format!("{} ({})", c.author, c.year);
+        m.spans.push(Span {
+            paragraph: c.paragraph,
+            range: c.range.clone(),
+        });
+        if refs.iter().any(|e| entry_matches(e, c)) {
+            matched += 1;
+            m.items.push(label);
+        } else {
+            unmatched += 1;
+            m.missing.push(label);
+        }
+    }
+    m.values = vec![
+        (name.to_string(), distinct.len() as f64),
+        (format!("{name}_matched"), matched as f64),
+        (format!("{name}_unmatched"), unmatched as f64),
+        (format!("{name}_references"), refs.len() as f64),
+    ];
+    m
+}
+
+/// Distinct recognised sources: cited authors from `authors` (surnames or organisations,
+/// compared case-insensitively) and framework names from `frameworks`.
+pub fn sources(p: &Prepared, name: &str, authors: &[String], frameworks: Option<&Matcher>, within: &[bool]) -> Measured {
+    let mut m = Measured::new(p.doc.paragraphs.len());
+    let wanted: Vec<String> = authors.iter().map(|a| a.to_lowercase()).collect();
+    let mut seen = BTreeSet::new();
+    for c in find(p) {
+        if !within[c.paragraph] {
+            continue;
+        }
+        let key = c.author.to_lowercase();
+        if wanted.iter().any(|w| *w == key) {
+            m.per_paragraph[c.paragraph] += 1;
+            if seen.insert(key) {
+                m.items.push(c.author.clone());
+                m.spans.push(Span {
+                    paragraph: c.paragraph,
+                    range: c.range.clone(),
+                });
+            }
+        }
+    }
+    if let Some(fw) = frameworks {
+        for i in p.body().filter(|&i| within[i]) {
+            for h in p.hits(fw, i) {
+                m.per_paragraph[i] += 1;
+                if seen.insert(format!("#{}", h.pattern)) {
+                    m.items.push(p.doc.paragraphs[i].text[h.range.clone()].to_string());
+                    m.spans.push(Span {
+                        paragraph: i,
+                        range: h.range.clone(),
+                    });
+                }
+            }
+        }
+    }
+    m.values = vec![(name.to_string(), seen.len() as f64)];
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use peermark_text::{Document, Hint, Paragraph, SourceLines};
+
+    fn doc(body: &str, refs: &[&str]) -> Document {
+        let mut ps = vec![Paragraph::new("Title", Hint::None), Paragraph::new(body, Hint::None)];
+        if !refs.is_empty() {
+            ps.push(Paragraph::new("References", Hint::None));
+            ps.extend(refs.iter().map(|r| Paragraph::new(*r, Hint::None)));
+        }
+        Document::new(ps, SourceLines::Extracted)
+    }
+
+    fn cites(body: &str) -> Vec<(String, String, bool)> {
+        let d = doc(body, &[]);
+        let p = Prepared::new(&d, None);
+        find(&p).into_iter().map(|c| (c.author, c.year, c.secondary)).collect()
+    }
+
+    #[test]
+    fn recognises_harvard_forms() {
+        let c = cites("Leamy et al. (2011) and Repper and Carter (2011) agree (Anthony, 1993, p. 15; Deegan 1988:12). Mead, Hilton & Curtis (2001) too (SRN, n.d.).");
+        let got: Vec<(&str, &str)> = c.iter().map(|(a, y, _)| (a.as_str(), y.as_str())).collect();
+        assert!(got.contains(&("Leamy", "2011")));
+        assert!(got.contains(&("Repper", "2011")));
+        assert!(got.contains(&("Anthony", "1993")));
+        assert!(got.contains(&("Deegan", "1988")));
+        assert!(got.contains(&("Mead", "2001")));
+        assert!(got.contains(&("SRN", "n.d.")));
+        assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn dates_in_prose_are_not_citations() {
+        assert!(cites("In 2016 (when I was 19) I became unwell. It was (I think) 2015.").is_empty());
+        let c = cites("As the Scottish Recovery Network (2012) says (Anthony, 1993, cited in Slade, 2009).");
+        assert!(c.contains(&("Scottish Recovery Network".into(), "2012".into(), false)));
+        assert!(c.contains(&("Anthony".into(), "1993".into(), true)));
+        assert!(c.contains(&("Slade".into(), "2009".into(), false)));
+    }
+
+    #[test]
+    fn matches_references_including_initials() {
+        let d = doc(
+            "Hope matters (Leamy et al., 2011; SRN, 2012). Anthony (1993) said so, as did Deegan (1988).",
+            &[
+                "Leamy, M., Bird, V. and Slade, M. (2011) Conceptual framework. BJPsych.",
+                "Scottish Recovery Network (2012) Experts by Experience. Glasgow: SRN.",
+                "Anthony, W.A. (1993) Recovery from mental illness.",
+            ],
+        );
+        let p = Prepared::new(&d, None);
+        let m = measure(&p, "citations");
+        let v: std::collections::BTreeMap<_, _> = m.values.into_iter().collect();
+        assert_eq!(v["citations"], 4.0);
+        assert_eq!(v["citations_matched"], 3.0);
+        assert_eq!(v["citations_unmatched"], 1.0);
+        assert_eq!(m.missing, vec!["Deegan (1988)".to_string()]);
+    }
+}

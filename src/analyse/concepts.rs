@@ -1,0 +1,101 @@
+//! Evidence kind `concepts`: distinct concepts (groups of synonyms), counted once each, and
+//! whether each is *explained* rather than name-dropped.
+//!
+//! A concept is explained when a sentence naming it (or the sentence after it) carries an
+//! explanation cue (`means`, `is about`, `for me`, `because` …), has enough words to say
+//! something, and is not a list: a sentence naming more than `list_limit` distinct concepts
+//! is keyword-stuffing, so its concepts count as named only.
+
+use super::{Measured, Prepared, Span};
+use crate::rubric::spec::{ConceptSpec, Scope};
+use peermark_text::{count_words, Hit, Matcher};
+
+pub struct Settings<'a> {
+    pub name: &'a str,
+    pub concepts: &'a [ConceptSpec],
+    pub matcher: &'a Matcher,
+    pub explain: &'a [Vec<Hit>],
+    pub list_limit: usize,
+    pub min_words: usize,
+    pub scope: Scope,
+    pub within: &'a [bool],
+    pub key: &'a [String],
+}
+
+pub fn measure(p: &Prepared, s: &Settings) -> Measured {
+    // Which concept each phrase belongs to (a phrase listed twice counts for the first).
+    let mut owner = Vec::new();
+    for (ci, c) in s.concepts.iter().enumerate() {
+        owner.extend(std::iter::repeat_n(ci, c.phrases.len()));
+    }
+    let mut m = Measured::new(p.doc.paragraphs.len());
+    let mut named = vec![false; s.concepts.len()];
+    let mut explained: Vec<Option<Span>> = vec![None; s.concepts.len()];
+    let mut order: Vec<usize> = Vec::new();
+    for i in p.body().filter(|&i| s.within[i]) {
+        let text = &p.doc.paragraphs[i].text;
+        let sentences = &p.sentences[i];
+        let hits: Vec<Hit> = p.hits(s.matcher, i).into_iter().filter(|h| p.in_scope(s.scope, i, h.range.start)).collect();
+        if hits.is_empty() {
+            continue;
+        }
+        m.per_paragraph[i] = hits.len() as u32;
+        let concepts_in = |si: usize| -> Vec<usize> {
+            let r = &sentences[si];
+            let mut cs: Vec<usize> = hits.iter().filter(|h| h.range.start >= r.start && h.range.start < r.end).map(|h| owner[h.pattern]).collect();
+            cs.sort_unstable();
+            cs.dedup();
+            cs
+        };
+        let has_cue = |si: usize| -> bool {
+            let r = &sentences[si];
+            s.explain[i].iter().any(|h| h.range.start >= r.start && h.range.end <= r.end)
+        };
+        for h in &hits {
+            let c = owner[h.pattern];
+            if !named[c] {
+                named[c] = true;
+                order.push(c);
+            }
+            if explained[c].is_some() {
+                continue;
+            }
+            let Some(si) = p.sentence_of(i, h.range.start) else { continue };
+            let in_sentence = concepts_in(si);
+            let r = &sentences[si];
+            let is_list = in_sentence.len() > s.list_limit;
+            let long_enough = count_words(&text[r.clone()]) >= s.min_words;
+            let next_explains = si + 1 < sentences.len() && concepts_in(si + 1).is_empty() && has_cue(si + 1);
+            if !is_list && long_enough && (has_cue(si) || next_explains) {
+                explained[c] = Some(Span {
+                    paragraph: i,
+                    range: h.range.clone(),
+                });
+            }
+        }
+    }
+    let explained_count = explained.iter().filter(|e| e.is_some()).count();
+    let key_count = s
+        .concepts
+        .iter()
+        .zip(&explained)
+        .filter(|(c, e)| e.is_some() && s.key.contains(&c.id))
+        .count();
+    for &c in &order {
+        if let Some(span) = &explained[c] {
+            m.items.push(s.concepts[c].label.clone());
+            m.spans.push(span.clone());
+        }
+    }
+    for &c in &order {
+        if explained[c].is_none() {
+            m.missing.push(s.concepts[c].label.clone());
+        }
+    }
+    m.values = vec![
+        (s.name.to_string(), explained_count as f64),
+        (format!("{}_named", s.name), named.iter().filter(|n| **n).count() as f64),
+        (format!("{}_key", s.name), key_count as f64),
+    ];
+    m
+}

@@ -1,0 +1,259 @@
+//! Evidence kinds. Each takes the prepared document and its settings from the rubric and
+//! produces a [`Measured`]: named values, per-paragraph evidence and quotable spans.
+//! Criteria never appear here; the rubric composes these kinds.
+
+pub mod citations;
+pub mod concepts;
+pub mod narrative;
+pub mod phrases;
+pub mod sections;
+
+use crate::rubric::spec::{MeasureSpec, Scope};
+use crate::rubric::Rubric;
+use peermark_language::Finding;
+use peermark_text::{sentences, Document, Hit, Matcher, ParagraphKind};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// A quotable stretch: paragraph index (0-based) and byte range in its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub paragraph: usize,
+    pub range: Range<usize>,
+}
+
+/// What one measure found.
+#[derive(Clone, Debug, Default)]
+pub struct Measured {
+    /// Output values by name (the measure's name and its suffixed variants).
+    pub values: Vec<(String, f64)>,
+    /// Evidence count per paragraph (index = paragraph index), for co-occurrence.
+    pub per_paragraph: Vec<u32>,
+    /// Spans worth quoting, best first.
+    pub spans: Vec<Span>,
+    /// Distinct things found (concept labels, sources), in order of first appearance.
+    pub items: Vec<String>,
+    /// Things looked for and not found in full (unexplained concepts, unmatched citations).
+    pub missing: Vec<String>,
+}
+
+impl Measured {
+    fn new(paragraphs: usize) -> Self {
+        Measured {
+            per_paragraph: vec![0; paragraphs],
+            ..Default::default()
+        }
+    }
+}
+
+/// A document with the work every evidence kind shares done once: sentences per paragraph
+/// and which sentences are in the first person.
+pub struct Prepared<'a> {
+    pub doc: &'a Document,
+    pub sentences: Vec<Vec<Range<usize>>>,
+    /// Per paragraph, per sentence: number of first-person words.
+    pub first_person: Vec<Vec<u32>>,
+    /// Lexicon hits per lexicon name, per paragraph (computed on demand, cached).
+    cache: std::cell::RefCell<BTreeMap<String, std::rc::Rc<Vec<Vec<Hit>>>>>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(doc: &'a Document, first_person: Option<&Matcher>) -> Self {
+        let sentences: Vec<Vec<Range<usize>>> = doc.paragraphs.iter().map(|p| sentences(&p.text)).collect();
+        let first_person = doc
+            .paragraphs
+            .iter()
+            .zip(&sentences)
+            .map(|(p, ss)| {
+                let hits = first_person.map(|m| m.find_all(&p.text)).unwrap_or_default();
+                ss.iter()
+                    .map(|s| hits.iter().filter(|h| h.range.start >= s.start && h.range.end <= s.end).count() as u32)
+                    .collect()
+            })
+            .collect();
+        Prepared {
+            doc,
+            sentences,
+            first_person,
+            cache: Default::default(),
+        }
+    }
+
+    /// Whether paragraph `i` is body text that evidence is taken from.
+    pub fn is_body(&self, i: usize) -> bool {
+        self.doc.paragraphs[i].kind == ParagraphKind::Body
+    }
+
+    pub fn body(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.doc.paragraphs.len()).filter(|&i| self.is_body(i))
+    }
+
+    /// Hits of a matcher in paragraph `i`, longest-first without overlaps.
+    pub fn hits(&self, matcher: &Matcher, i: usize) -> Vec<Hit> {
+        matcher.find_longest(&self.doc.paragraphs[i].text)
+    }
+
+    /// Cached hits of a named lexicon, per paragraph.
+    pub fn lexicon_hits(&self, rubric: &Rubric, name: &str) -> std::rc::Rc<Vec<Vec<Hit>>> {
+        if let Some(h) = self.cache.borrow().get(name) {
+            return h.clone();
+        }
+        let lex = &rubric.lexicons[name];
+        let hits: Vec<Vec<Hit>> = (0..self.doc.paragraphs.len())
+            .map(|i| if self.is_body(i) { self.hits(&lex.matcher, i) } else { Vec::new() })
+            .collect();
+        let rc = std::rc::Rc::new(hits);
+        self.cache.borrow_mut().insert(name.to_string(), rc.clone());
+        rc
+    }
+
+    /// Index of the sentence of paragraph `i` that holds byte `at`.
+    pub fn sentence_of(&self, i: usize, at: usize) -> Option<usize> {
+        self.sentences[i].iter().position(|s| s.start <= at && at < s.end.max(s.start + 1))
+    }
+
+    /// Whether byte `at` of paragraph `i` is in a sentence the scope admits.
+    pub fn in_scope(&self, scope: Scope, i: usize, at: usize) -> bool {
+        match scope {
+            Scope::Body => true,
+            Scope::FirstPerson | Scope::ThirdPerson => {
+                let fp = self.sentence_of(i, at).map(|s| self.first_person[i][s] > 0).unwrap_or(false);
+                fp == (scope == Scope::FirstPerson)
+            }
+        }
+    }
+
+    /// Paragraphs that contain a hit of lexicon `within` (all when `None`).
+    pub fn within(&self, rubric: &Rubric, within: &Option<String>) -> Vec<bool> {
+        match within {
+            None => vec![true; self.doc.paragraphs.len()],
+            Some(name) => self.lexicon_hits(rubric, name).iter().map(|h| !h.is_empty()).collect(),
+        }
+    }
+}
+
+/// Every measure of the rubric, evaluated on one document.
+pub struct Analysis {
+    pub values: BTreeMap<String, f64>,
+    pub measured: BTreeMap<String, Measured>,
+}
+
+/// Runs every measure of the rubric in order.
+pub fn analyse(rubric: &Rubric, doc: &Document, findings: &[Finding]) -> Analysis {
+    let fp = rubric.lexicons.get("first_person").map(|l| &l.matcher);
+    let prepared = Prepared::new(doc, fp);
+    let mut measured: BTreeMap<String, Measured> = BTreeMap::new();
+    for spec in &rubric.measures {
+        let m = measure(rubric, &prepared, spec, &measured, findings);
+        measured.insert(spec.name().to_string(), m);
+    }
+    let mut values = BTreeMap::new();
+    for m in measured.values() {
+        for (k, v) in &m.values {
+            values.insert(k.clone(), *v);
+        }
+    }
+    Analysis { values, measured }
+}
+
+fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<String, Measured>, findings: &[Finding]) -> Measured {
+    let n = p.doc.paragraphs.len();
+    match spec {
+        MeasureSpec::Phrases { name, lexicon, scope, within, count, list_limit, .. } => {
+            let matcher = match lexicon {
+                Some(l) => &rubric.lexicons[l].matcher,
+                None => &rubric.measure_matchers[name],
+            };
+            phrases::measure(p, name, matcher, *scope, &p.within(rubric, within), *count, *list_limit)
+        }
+        MeasureSpec::Concepts { name, concept, explain, list_limit, min_words, scope, within, key } => {
+            let settings = concepts::Settings {
+                name,
+                concepts: concept,
+                matcher: &rubric.measure_matchers[name],
+                explain: &p.lexicon_hits(rubric, explain),
+                list_limit: *list_limit,
+                min_words: *min_words,
+                scope: *scope,
+                within: &p.within(rubric, within),
+                key,
+            };
+            concepts::measure(p, &settings)
+        }
+        MeasureSpec::Narrative { name, first_person, markers, min_first_person, min_markers } => narrative::measure(
+            p,
+            name,
+            &p.lexicon_hits(rubric, first_person),
+            &p.lexicon_hits(rubric, markers),
+            *min_first_person,
+            *min_markers,
+        ),
+        MeasureSpec::Together { name, all, min_paragraph_words } => together(p, name, all, done, *min_paragraph_words),
+        MeasureSpec::Citations { name } => citations::measure(p, name),
+        MeasureSpec::Sources { name, authors, frameworks, within } => {
+            citations::sources(p, name, authors, if frameworks.is_empty() { None } else { Some(&rubric.measure_matchers[name]) }, &p.within(rubric, within))
+        }
+        MeasureSpec::Length { name } => {
+            let words = p.doc.body_words();
+            let w = rubric.words;
+            let mut m = Measured::new(n);
+            m.values = vec![
+                (name.clone(), words as f64),
+                (format!("{name}_in_range"), if words >= w.min && words <= w.max { 1.0 } else { 0.0 }),
+                (format!("{name}_ratio"), words as f64 / w.target as f64),
+            ];
+            m
+        }
+        MeasureSpec::Sections { name, intro, conclusion, intro_headings, conclusion_headings } => sections::measure(
+            p,
+            name,
+            &p.lexicon_hits(rubric, intro),
+            &p.lexicon_hits(rubric, conclusion),
+            intro_headings,
+            conclusion_headings,
+        ),
+        MeasureSpec::Language { name } => {
+            let mut m = Measured::new(n);
+            let lapses = findings.iter().filter(|f| f.lapse).count();
+            let notes = findings.iter().filter(|f| !f.lapse).count();
+            let awareness = findings.iter().filter(|f| f.awareness).count();
+            for f in findings.iter().filter(|f| f.lapse || f.awareness) {
+                m.spans.push(Span {
+                    paragraph: f.paragraph,
+                    range: f.range.clone(),
+                });
+            }
+            m.values = vec![
+                (name.clone(), lapses as f64),
+                (format!("{name}_notes"), notes as f64),
+                (format!("{name}_awareness"), awareness as f64),
+            ];
+            m
+        }
+    }
+}
+
+/// Paragraphs where every listed measure has evidence.
+fn together(p: &Prepared, name: &str, all: &[String], done: &BTreeMap<String, Measured>, min_words: usize) -> Measured {
+    let n = p.doc.paragraphs.len();
+    let mut m = Measured::new(n);
+    let mut count = 0;
+    let mut substantive = 0;
+    for i in p.body() {
+        let words = peermark_text::count_words(&p.doc.paragraphs[i].text);
+        if words >= min_words {
+            substantive += 1;
+        }
+        if all.iter().all(|k| done.get(k).is_some_and(|d| d.per_paragraph[i] > 0)) {
+            count += 1;
+            m.per_paragraph[i] = 1;
+            // Quote the sentence where the last listed measure's evidence is.
+            if let Some(s) = all.iter().rev().find_map(|k| done[k].spans.iter().find(|s| s.paragraph == i)) {
+                m.spans.push(s.clone());
+            }
+        }
+    }
+    let share = if substantive == 0 { 0.0 } else { (count as f64 / substantive as f64).min(1.0) };
+    m.values = vec![(name.to_string(), count as f64), (format!("{name}_share"), (share * 100.0).round() / 100.0)];
+    m
+}

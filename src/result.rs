@@ -1,0 +1,170 @@
+//! What marking produces: the result object of `cli.md`, one per submission.
+//!
+//! Every exporter reads these; none recomputes a mark.
+
+use serde::Serialize;
+
+/// The rubric a mark came from, so a mark can be traced to the exact scheme.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RubricRef {
+    pub id: String,
+    pub sha256: String,
+}
+
+/// A quoted stretch of the essay and where it is.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Evidence {
+    pub quote: String,
+    pub paragraph: usize,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One criterion's mark.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CriterionResult {
+    pub id: String,
+    pub title: String,
+    pub level: u8,
+    pub level_name: String,
+    pub points: f64,
+    pub max_points: f64,
+    pub evidence: Vec<Evidence>,
+    /// The counts behind the level, named as in the rubric.
+    pub measures: std::collections::BTreeMap<String, f64>,
+    /// Feed-forward for the learner: what is there, then one or two next steps.
+    pub feedback: String,
+    /// What the next level needs that this essay does not show yet (empty at the top level).
+    #[serde(skip)]
+    pub next_steps: Vec<String>,
+    /// The level descriptor this level meets.
+    #[serde(skip)]
+    pub descriptor: String,
+}
+
+/// A language finding (a counted lapse, or a note).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LanguageLapse {
+    pub rule: String,
+    pub text: String,
+    pub paragraph: usize,
+    pub line: u32,
+    pub column: u32,
+    pub frame: String,
+    pub suggestions: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LanguageNote {
+    pub rule: String,
+    pub text: String,
+    pub paragraph: usize,
+    pub line: u32,
+    pub column: u32,
+    pub frame: String,
+    pub message: String,
+}
+
+/// Where a present-tense risk cue is; never the sentence itself.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SafeguardingCue {
+    pub paragraph: usize,
+    pub line: u32,
+    pub tier: u8,
+    pub cue: String,
+}
+
+/// A note for the assessor only (`assessor-notes.csv`).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AssessorNote {
+    pub kind: String,
+    pub tier: Option<u8>,
+    pub cue: String,
+    pub paragraph: usize,
+    pub line: u32,
+    pub quote: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Marked,
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Achieved,
+    NotYetAchieved,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Achieved => "achieved",
+            Outcome::NotYetAchieved => "not_yet_achieved",
+        }
+    }
+}
+
+/// The result object of `cli.md`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct MarkResult {
+    pub submission: String,
+    pub file: String,
+    pub peermark_version: String,
+    pub rubric: RubricRef,
+    pub status: Status,
+    pub message: Option<String>,
+    pub words: Option<usize>,
+    pub criteria: Vec<CriterionResult>,
+    pub score: Option<f64>,
+    pub outcome: Option<Outcome>,
+    pub lapses: Vec<LanguageLapse>,
+    pub notes: Vec<LanguageNote>,
+    pub safeguarding: Vec<SafeguardingCue>,
+    /// Assessor-only notes with quotes: written to `assessor-notes.csv`, never serialised
+    /// into results or sheets.
+    #[serde(skip)]
+    pub assessor_notes: Vec<AssessorNote>,
+    /// The essay's title, for sheets.
+    #[serde(skip)]
+    pub title: Option<String>,
+    /// Word range of the rubric, for sheets: (min, max, target).
+    #[serde(skip)]
+    pub word_range: (usize, usize, usize),
+    /// Strengths in language use (quoted or reported terms the writer reflects on).
+    #[serde(skip)]
+    pub language_awareness: Vec<Evidence>,
+}
+
+impl MarkResult {
+    /// The row of a submission that could not be read or marked.
+    pub fn error(submission: &str, file: &str, rubric: RubricRef, message: String) -> Self {
+        MarkResult {
+            submission: submission.to_string(),
+            file: file.to_string(),
+            peermark_version: crate::VERSION.to_string(),
+            rubric,
+            status: Status::Error,
+            message: Some(message),
+            words: None,
+            criteria: Vec::new(),
+            score: None,
+            outcome: None,
+            lapses: Vec::new(),
+            notes: Vec::new(),
+            safeguarding: Vec::new(),
+            assessor_notes: Vec::new(),
+            title: None,
+            word_range: (0, 0, 0),
+            language_awareness: Vec::new(),
+        }
+    }
+}
+
+/// Rounds to one decimal place, as `points` and `score` are reported.
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}

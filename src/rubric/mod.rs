@@ -1,0 +1,479 @@
+//! The rubric file → a typed, validated, compiled [`Rubric`].
+//!
+//! Errors name the file, the line and the field, so a course lead can fix a rubric without
+//! reading code (`peermark rubric check R`).
+
+pub mod condition;
+pub mod spec;
+
+use condition::Condition;
+use peermark_language::{LanguageSettings, RuleSet};
+use peermark_safeguard::{SafeguardingSettings, Scanner};
+use peermark_text::Matcher;
+use sha2::{Digest, Sha256};
+use spec::{MeasureSpec, RubricFile};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// A rubric that cannot be used, with where and why.
+#[derive(Debug, thiserror::Error)]
+pub enum RubricError {
+    #[error("{file}: cannot read the rubric: {source}; check the path")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// A level's compiled condition with its advice.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub condition: Condition,
+    pub advice: String,
+}
+
+/// A criterion ready to be scored.
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    pub id: String,
+    pub title: String,
+    pub weight: f64,
+    pub descriptors: Vec<String>,
+    pub feedback: Vec<String>,
+    pub stretch: String,
+    pub evidence: Vec<String>,
+    /// `levels[k]` holds the requirements of level k+1.
+    pub levels: Vec<Vec<Requirement>>,
+}
+
+impl Criterion {
+    /// Every measure name a level condition of this criterion refers to, in order.
+    pub fn measures(&self) -> Vec<String> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for level in &self.levels {
+            for r in level {
+                if seen.insert(r.condition.measure.clone()) {
+                    out.push(r.condition.measure.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A compiled lexicon.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub phrases: Vec<String>,
+    pub matcher: Matcher,
+}
+
+/// A validated rubric with every phrase compiled.
+pub struct Rubric {
+    pub id: String,
+    pub title: String,
+    pub assignment: String,
+    pub level_names: Vec<String>,
+    pub words: spec::WordRange,
+    pub achieved_when: BTreeMap<String, u8>,
+    pub lexicons: BTreeMap<String, Lexicon>,
+    pub measures: Vec<MeasureSpec>,
+    /// Compiled matchers of measures with inline phrases or concepts, by measure name.
+    pub measure_matchers: BTreeMap<String, Matcher>,
+    pub criteria: Vec<Criterion>,
+    pub language: RuleSet,
+    pub safeguarding: Scanner,
+    pub safeguarding_settings: SafeguardingSettings,
+    /// SHA-256 of the rubric file followed by each included file, lower-case hex.
+    pub sha256: String,
+    pub path: PathBuf,
+}
+
+impl std::fmt::Debug for Rubric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rubric").field("id", &self.id).field("sha256", &self.sha256).finish()
+    }
+}
+
+struct Source {
+    file: String,
+    text: String,
+}
+
+impl Source {
+    /// The 1-based line of the first occurrence of `needle`, or 1.
+    fn line_of(&self, needle: &str) -> usize {
+        self.text
+            .find(needle)
+            .map(|i| self.text[..i].matches('\n').count() + 1)
+            .unwrap_or(1)
+    }
+
+    fn line_of_offset(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+    }
+
+    fn invalid(&self, needle: &str, message: String) -> RubricError {
+        RubricError::Invalid {
+            file: self.file.clone(),
+            line: self.line_of(needle),
+            message,
+        }
+    }
+}
+
+fn toml_error(src: &Source, e: toml::de::Error) -> RubricError {
+    let line = e.span().map(|s| src.line_of_offset(s.start)).unwrap_or(1);
+    RubricError::Invalid {
+        file: src.file.clone(),
+        line,
+        message: e.message().trim().replace('\n', " "),
+    }
+}
+
+/// Merges `over` into `base`: tables merge key by key, arrays of the same key are joined
+/// (`base` first), other values are replaced.
+fn merge(base: &mut toml::Value, over: toml::Value) {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(existing) => merge(existing, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (toml::Value::Array(b), toml::Value::Array(o)) => b.extend(o),
+        (b, o) => *b = o,
+    }
+}
+
+/// Loads, validates and compiles a rubric file and the files it includes.
+pub fn load(path: &Path) -> Result<Rubric, RubricError> {
+    load_with(path, &|p: &Path| std::fs::read_to_string(p))
+}
+
+/// As [`load`], reading files through `reader` (the built-in rubric reads from the binary).
+pub fn load_with(path: &Path, reader: &dyn Fn(&Path) -> std::io::Result<String>) -> Result<Rubric, RubricError> {
+    let file = path.display().to_string();
+    let read = |p: &Path| {
+        reader(p).map_err(|source| RubricError::Read {
+            file: p.display().to_string(),
+            source,
+        })
+    };
+    let main = Source {
+        file: file.clone(),
+        text: read(path)?,
+    };
+    let spec: RubricFile = toml::from_str(&main.text).map_err(|e| toml_error(&main, e))?;
+    let mut hasher = Sha256::new();
+    hasher.update(main.text.as_bytes());
+
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut sources = vec![];
+    let mut language = toml::Value::Table(Default::default());
+    let mut safeguarding = toml::Value::Table(Default::default());
+    for inc in &spec.include {
+        let p = dir.join(inc);
+        let text = reader(&p).map_err(|e| main.invalid(inc, format!("include {inc:?}: {e}; the path is relative to the rubric file")))?;
+        hasher.update(text.as_bytes());
+        let src = Source {
+            file: p.display().to_string(),
+            text,
+        };
+        let mut table: toml::Table = toml::from_str(&src.text).map_err(|e| toml_error(&src, e))?;
+        for key in table.keys() {
+            if key != "language" && key != "safeguarding" {
+                return Err(src.invalid(key, format!("`{key}`: an included file may hold only [language] and [safeguarding] tables")));
+            }
+        }
+        if let Some(v) = table.remove("language") {
+            merge(&mut language, v);
+        }
+        if let Some(v) = table.remove("safeguarding") {
+            merge(&mut safeguarding, v);
+        }
+        sources.push(src);
+    }
+    if let Some(v) = spec.language.clone() {
+        merge(&mut language, v);
+    }
+    if let Some(v) = spec.safeguarding.clone() {
+        merge(&mut safeguarding, v);
+    }
+    let sha256 = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let all_sources: Vec<&Source> = std::iter::once(&main).chain(sources.iter()).collect();
+    let locate = |needle: &str, message: String| -> RubricError {
+        for s in &all_sources {
+            if s.text.contains(needle) {
+                return s.invalid(needle, message);
+            }
+        }
+        main.invalid(needle, message)
+    };
+
+    let language_settings: LanguageSettings = language
+        .try_into()
+        .map_err(|e: toml::de::Error| locate("[language", format!("language: {}", e.message().trim())))?;
+    let rules = RuleSet::compile(&language_settings).map_err(|e| {
+        let msg = e.to_string();
+        let needle = msg
+            .split_whitespace()
+            .find(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).starts_with('L'))
+            .map(|w| format!("\"{}\"", w.trim_matches(|c: char| !c.is_alphanumeric())))
+            .unwrap_or_else(|| "[language".into());
+        locate(&needle, format!("language: {msg}"))
+    })?;
+    let safeguarding_settings: SafeguardingSettings = safeguarding
+        .try_into()
+        .map_err(|e: toml::de::Error| locate("[safeguarding", format!("safeguarding: {}", e.message().trim())))?;
+    let scanner = Scanner::new(&safeguarding_settings)
+        .map_err(|e| locate("[safeguarding", format!("safeguarding: {e}")))?;
+
+    validate_and_compile(spec, &main, sha256, path, rules, scanner, safeguarding_settings)
+}
+
+fn validate_and_compile(
+    spec: RubricFile,
+    src: &Source,
+    sha256: String,
+    path: &Path,
+    language: RuleSet,
+    safeguarding: Scanner,
+    safeguarding_settings: SafeguardingSettings,
+) -> Result<Rubric, RubricError> {
+    let levels = spec.rubric.level_names.len();
+    if levels < 2 {
+        return Err(src.invalid("level_names", "rubric.level_names: give at least two level names, lowest first".into()));
+    }
+    let max_level = (levels - 1) as u8;
+    let w = spec.words;
+    if !(w.min <= w.target && w.target <= w.max) || w.target == 0 {
+        return Err(src.invalid("[words]", format!("words: need min <= target <= max and target > 0 (got {} <= {} <= {})", w.min, w.target, w.max)));
+    }
+
+    // Lexicons.
+    let mut lexicons = BTreeMap::new();
+    for (name, phrases) in &spec.lexicon {
+        let matcher = Matcher::new(phrases).map_err(|e| {
+            src.invalid(&e.phrase, format!("lexicon.{name}[{}]: {}", e.index, e.message))
+        })?;
+        lexicons.insert(
+            name.clone(),
+            Lexicon {
+                phrases: phrases.clone(),
+                matcher,
+            },
+        );
+    }
+    let need_lexicon = |field: String, name: &str| -> Result<(), RubricError> {
+        if lexicons.contains_key(name) {
+            Ok(())
+        } else {
+            Err(src.invalid(&format!("\"{name}\""), format!("{field}: no lexicon named {name:?}; define it under [lexicon]")))
+        }
+    };
+
+    // Measures.
+    let mut outputs: BTreeSet<String> = BTreeSet::new();
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    let mut measure_matchers = BTreeMap::new();
+    for m in &spec.measure {
+        let name = m.name().to_string();
+        let field = format!("measure {name:?}");
+        if !names.insert(name.clone()) {
+            return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: this name is used twice")));
+        }
+        match m {
+            MeasureSpec::Phrases { lexicon, phrases, within, .. } => {
+                match (lexicon, phrases.is_empty()) {
+                    (Some(l), true) => need_lexicon(format!("{field}.lexicon"), l)?,
+                    (None, false) => {
+                        let matcher = Matcher::new(phrases).map_err(|e| src.invalid(&e.phrase, format!("{field}.phrases[{}]: {}", e.index, e.message)))?;
+                        measure_matchers.insert(name.clone(), matcher);
+                    }
+                    _ => return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: give either `lexicon` or `phrases`"))),
+                }
+                if let Some(l) = within {
+                    need_lexicon(format!("{field}.within"), l)?;
+                }
+            }
+            MeasureSpec::Concepts { concept, explain, within, key, .. } => {
+                need_lexicon(format!("{field}.explain"), explain)?;
+                if let Some(l) = within {
+                    need_lexicon(format!("{field}.within"), l)?;
+                }
+                if concept.is_empty() {
+                    return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: list at least one [[measure.concept]]")));
+                }
+                let mut ids = BTreeSet::new();
+                let mut all = Vec::new();
+                for c in concept {
+                    if !ids.insert(c.id.clone()) {
+                        return Err(src.invalid(&format!("id = \"{}\"", c.id), format!("{field}: concept id {:?} is used twice", c.id)));
+                    }
+                    all.extend(c.phrases.iter().cloned());
+                }
+                for k in key {
+                    if !ids.contains(k) {
+                        return Err(src.invalid(&format!("\"{k}\""), format!("{field}.key: no concept with id {k:?}")));
+                    }
+                }
+                let matcher = Matcher::new(&all).map_err(|e| src.invalid(&e.phrase, format!("{field}.concept phrase {:?}: {}", e.phrase, e.message)))?;
+                measure_matchers.insert(name.clone(), matcher);
+            }
+            MeasureSpec::Narrative { first_person, markers, .. } => {
+                need_lexicon(format!("{field}.first_person"), first_person)?;
+                need_lexicon(format!("{field}.markers"), markers)?;
+            }
+            MeasureSpec::Together { all, .. } => {
+                for other in all {
+                    if !names.contains(other) || other == &name {
+                        return Err(src.invalid(&format!("\"{other}\""), format!("{field}.all: {other:?} is not a measure defined above this one")));
+                    }
+                }
+            }
+            MeasureSpec::Sources { authors, frameworks, within, .. } => {
+                if authors.is_empty() && frameworks.is_empty() {
+                    return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: list `authors` or `frameworks`")));
+                }
+                if !frameworks.is_empty() {
+                    let matcher = Matcher::new(frameworks).map_err(|e| src.invalid(&e.phrase, format!("{field}.frameworks[{}]: {}", e.index, e.message)))?;
+                    measure_matchers.insert(name.clone(), matcher);
+                }
+                if let Some(l) = within {
+                    need_lexicon(format!("{field}.within"), l)?;
+                }
+            }
+            MeasureSpec::Sections { intro, conclusion, .. } => {
+                need_lexicon(format!("{field}.intro"), intro)?;
+                need_lexicon(format!("{field}.conclusion"), conclusion)?;
+            }
+            MeasureSpec::Citations { .. } | MeasureSpec::Length { .. } | MeasureSpec::Language { .. } => {}
+        }
+        for o in m.outputs() {
+            outputs.insert(o);
+        }
+    }
+
+    // Criteria.
+    let mut criteria = Vec::new();
+    let mut ids = BTreeSet::new();
+    for c in spec.criterion {
+        let field = format!("criterion {:?}", c.id);
+        let at = format!("id = \"{}\"", c.id);
+        if c.id.is_empty() || !c.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
+            return Err(src.invalid(&at, format!("{field}: ids use lower-case letters, digits and '_'")));
+        }
+        if !ids.insert(c.id.clone()) {
+            return Err(src.invalid(&at, format!("{field}: this id is used twice")));
+        }
+        if !(c.weight > 0.0 && c.weight.is_finite()) {
+            return Err(src.invalid(&at, format!("{field}.weight: must be a positive number")));
+        }
+        if c.descriptors.len() != levels {
+            return Err(src.invalid(&at, format!("{field}.descriptors: give {levels} descriptors, one per level from {}, found {}", spec.rubric.level_names[0], c.descriptors.len())));
+        }
+        if c.feedback.len() != levels {
+            return Err(src.invalid(&at, format!("{field}.feedback: give {levels} texts, one per level, found {}", c.feedback.len())));
+        }
+        for e in &c.evidence {
+            if !names.contains(e) {
+                return Err(src.invalid(&format!("\"{e}\""), format!("{field}.evidence: no measure named {e:?}")));
+            }
+        }
+        let mut by_level: Vec<Vec<Requirement>> = vec![Vec::new(); max_level as usize];
+        let mut seen_levels = BTreeSet::new();
+        for l in c.level {
+            if l.level == 0 || l.level > max_level {
+                return Err(src.invalid(&at, format!("{field}.level: level {} is out of range 1..={max_level}", l.level)));
+            }
+            if !seen_levels.insert(l.level) {
+                return Err(src.invalid(&at, format!("{field}.level: level {} is given twice", l.level)));
+            }
+            for r in l.require {
+                let condition = Condition::parse(&r.when).map_err(|e| src.invalid(&r.when, format!("{field}.level {}: {e}", l.level)))?;
+                if !outputs.contains(&condition.measure) {
+                    return Err(src.invalid(&r.when, format!("{field}.level {}: no measure produces {:?}", l.level, condition.measure)));
+                }
+                if r.advice.trim().is_empty() {
+                    return Err(src.invalid(&r.when, format!("{field}.level {}: `{}` needs advice for the learner", l.level, r.when)));
+                }
+                by_level[(l.level - 1) as usize].push(Requirement {
+                    condition,
+                    advice: r.advice,
+                });
+            }
+        }
+        if seen_levels.len() != max_level as usize {
+            return Err(src.invalid(&at, format!("{field}: give a [[criterion.level]] for every level 1..={max_level}")));
+        }
+        criteria.push(Criterion {
+            id: c.id,
+            title: c.title,
+            weight: c.weight,
+            descriptors: c.descriptors,
+            feedback: c.feedback,
+            stretch: c.stretch,
+            evidence: c.evidence,
+            levels: by_level,
+        });
+    }
+    if criteria.is_empty() {
+        return Err(src.invalid("[rubric]", "criterion: define at least one [[criterion]]".into()));
+    }
+    for (id, level) in &spec.outcome.achieved_when {
+        if !ids.contains(id) {
+            return Err(src.invalid(&format!("{id} ="), format!("outcome.achieved_when: no criterion {id:?}")));
+        }
+        if *level > max_level {
+            return Err(src.invalid(&format!("{id} ="), format!("outcome.achieved_when.{id}: level {level} is above the top level {max_level}")));
+        }
+    }
+
+    Ok(Rubric {
+        id: spec.rubric.id,
+        title: spec.rubric.title,
+        assignment: spec.rubric.assignment,
+        level_names: spec.rubric.level_names,
+        words: spec.words,
+        achieved_when: spec.outcome.achieved_when,
+        lexicons,
+        measures: spec.measure,
+        measure_matchers,
+        criteria,
+        language,
+        safeguarding,
+        safeguarding_settings,
+        sha256,
+        path: path.to_path_buf(),
+    })
+}
+
+impl Rubric {
+    pub fn reference(&self) -> crate::result::RubricRef {
+        crate::result::RubricRef {
+            id: self.id.clone(),
+            sha256: self.sha256.clone(),
+        }
+    }
+
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id == id)
+    }
+}

@@ -1,0 +1,273 @@
+//! The rubric file as written: serde types that mirror the TOML (documented in
+//! `rubrics/README.md`).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RubricFile {
+    /// Further TOML files (relative to this one) merged in first: language rules, cues.
+    #[serde(default)]
+    pub include: Vec<String>,
+    pub rubric: Meta,
+    pub words: WordRange,
+    pub outcome: OutcomeSpec,
+    /// Named lexicons (lists of phrases) that measures refer to.
+    #[serde(default)]
+    pub lexicon: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub measure: Vec<MeasureSpec>,
+    pub criterion: Vec<CriterionSpec>,
+    /// The `[language]` table (rules, frame cues, disabled ids), merged with includes.
+    #[serde(default)]
+    pub language: Option<toml::Value>,
+    /// The `[safeguarding]` table (cues, contact, support line), merged with includes.
+    #[serde(default)]
+    pub safeguarding: Option<toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    pub assignment: String,
+    #[serde(default)]
+    pub course: String,
+    pub level_names: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct WordRange {
+    pub target: usize,
+    pub min: usize,
+    pub max: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeSpec {
+    /// The outcome is achieved when every criterion named here is at or above its level.
+    pub achieved_when: BTreeMap<String, u8>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionSpec {
+    pub id: String,
+    pub title: String,
+    pub weight: f64,
+    /// One descriptor per level, from level 0.
+    pub descriptors: Vec<String>,
+    /// What the learner is told is there, one per level, from level 0. `{measure}` is
+    /// replaced by a measure's value and `{measure.items}` by the things it found.
+    pub feedback: Vec<String>,
+    /// What to say at the top level instead of a next step.
+    #[serde(default)]
+    pub stretch: String,
+    /// Measures whose quotes are the criterion's evidence, best first.
+    pub evidence: Vec<String>,
+    /// Conditions for levels 1 to 3; a level needs its own and every lower level's.
+    pub level: Vec<LevelSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelSpec {
+    pub level: u8,
+    pub require: Vec<Requirement>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// `measure >= number` (operators `>=`, `<=`, `>`, `<`, `==`).
+    pub when: String,
+    /// The concrete next step a learner is given while this does not hold.
+    pub advice: String,
+}
+
+/// Where in the essay a measure looks.
+#[derive(Debug, Deserialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Every body paragraph.
+    #[default]
+    Body,
+    /// Sentences in which the writer speaks in the first person.
+    FirstPerson,
+    /// Sentences without first-person words.
+    ThirdPerson,
+}
+
+/// What a phrases measure counts.
+#[derive(Debug, Deserialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Count {
+    /// Every match.
+    #[default]
+    Hits,
+    /// Distinct phrases matched.
+    Distinct,
+    /// Sentences with at least one match.
+    Sentences,
+    /// Paragraphs with at least one match.
+    Paragraphs,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ConceptSpec {
+    pub id: String,
+    pub label: String,
+    pub phrases: Vec<String>,
+}
+
+/// One evidence measure. Its `kind` picks the evidence kind (an analyser in `src/analyse/`).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MeasureSpec {
+    /// Counts matches of a lexicon.
+    Phrases {
+        name: String,
+        /// A named lexicon, or inline `phrases`.
+        #[serde(default)]
+        lexicon: Option<String>,
+        #[serde(default)]
+        phrases: Vec<String>,
+        #[serde(default)]
+        scope: Scope,
+        /// Only paragraphs that contain a phrase of this lexicon.
+        #[serde(default)]
+        within: Option<String>,
+        #[serde(default)]
+        count: Count,
+        /// A hit only counts when its sentence has no more than this many hits (lists of
+        /// terms are not evidence). 0 = no limit.
+        #[serde(default)]
+        list_limit: usize,
+    },
+    /// Distinct concepts (groups of synonyms), named and explained.
+    Concepts {
+        name: String,
+        concept: Vec<ConceptSpec>,
+        /// Lexicon of explanation cues; a concept is explained when its sentence (or the
+        /// next) carries one and is not a list of terms.
+        explain: String,
+        /// A sentence naming more than this many distinct concepts is a list: its concepts
+        /// count as named, never as explained.
+        #[serde(default = "default_list_limit")]
+        list_limit: usize,
+        /// A sentence must have at least this many words to explain anything.
+        #[serde(default = "default_min_words")]
+        min_words: usize,
+        #[serde(default)]
+        scope: Scope,
+        #[serde(default)]
+        within: Option<String>,
+        /// Concept ids reported separately as `<name>_key` (explained ones).
+        #[serde(default)]
+        key: Vec<String>,
+    },
+    /// Paragraphs told in the first person about the writer's own experience.
+    Narrative {
+        name: String,
+        /// Lexicon of first-person words.
+        first_person: String,
+        /// Lexicon of own-experience markers.
+        markers: String,
+        #[serde(default = "default_min_first_person")]
+        min_first_person: usize,
+        #[serde(default = "one")]
+        min_markers: usize,
+    },
+    /// Paragraphs where every listed measure has evidence.
+    Together {
+        name: String,
+        all: Vec<String>,
+        /// Paragraphs shorter than this are left out of the share.
+        #[serde(default = "default_min_paragraph_words")]
+        min_paragraph_words: usize,
+    },
+    /// Harvard in-text citations and their match in the reference list.
+    Citations { name: String },
+    /// Recognised authors and frameworks cited (distinct).
+    Sources {
+        name: String,
+        #[serde(default)]
+        authors: Vec<String>,
+        #[serde(default)]
+        frameworks: Vec<String>,
+        #[serde(default)]
+        within: Option<String>,
+    },
+    /// Body words against the rubric's range.
+    Length { name: String },
+    /// Introduction, conclusion and paragraphing.
+    Sections {
+        name: String,
+        /// Lexicon of cues that open an essay ("In this essay I will…").
+        intro: String,
+        /// Lexicon of cues that close one ("In conclusion…").
+        conclusion: String,
+        /// Headings that stand for an introduction/conclusion by name.
+        #[serde(default)]
+        intro_headings: Vec<String>,
+        #[serde(default)]
+        conclusion_headings: Vec<String>,
+    },
+    /// Recovery-language findings from the `[language]` rules.
+    Language { name: String },
+}
+
+fn default_list_limit() -> usize {
+    3
+}
+fn default_min_words() -> usize {
+    8
+}
+fn default_min_first_person() -> usize {
+    3
+}
+fn default_min_paragraph_words() -> usize {
+    40
+}
+fn one() -> usize {
+    1
+}
+
+impl MeasureSpec {
+    pub fn name(&self) -> &str {
+        match self {
+            MeasureSpec::Phrases { name, .. }
+            | MeasureSpec::Concepts { name, .. }
+            | MeasureSpec::Narrative { name, .. }
+            | MeasureSpec::Together { name, .. }
+            | MeasureSpec::Citations { name }
+            | MeasureSpec::Sources { name, .. }
+            | MeasureSpec::Length { name }
+            | MeasureSpec::Sections { name, .. }
+            | MeasureSpec::Language { name } => name,
+        }
+    }
+
+    /// The values this measure produces (its name and suffixed variants).
+    pub fn outputs(&self) -> Vec<String> {
+        let n = self.name();
+        let mut out = vec![n.to_string()];
+        let extra: &[&str] = match self {
+            MeasureSpec::Concepts { .. } => &["_named", "_key"],
+            MeasureSpec::Narrative { .. } => &["_sentences"],
+            MeasureSpec::Together { .. } => &["_share"],
+            MeasureSpec::Citations { .. } => &["_matched", "_unmatched", "_references"],
+            MeasureSpec::Length { .. } => &["_in_range", "_ratio"],
+            MeasureSpec::Sections { .. } => &["_intro", "_conclusion", "_paragraphs"],
+            MeasureSpec::Language { .. } => &["_notes", "_awareness"],
+            _ => &[],
+        };
+        out.extend(extra.iter().map(|s| format!("{n}{s}")));
+        out
+    }
+}
