@@ -6,6 +6,7 @@
 //! sheets, assessor notes). This crate is the front door; the binary is a thin layer over
 //! [`load_rubric`], [`check_document`] and [`mark_batch`].
 
+pub mod agreement;
 pub mod analyse;
 pub mod cli;
 pub mod report;

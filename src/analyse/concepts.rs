@@ -2,8 +2,8 @@
 //! whether each is *explained* rather than name-dropped.
 //!
 //! A concept is explained when a sentence naming it (or the sentence after it) carries an
-//! explanation cue (`means`, `is about`, `for me`, `because` …), has enough words to say
-//! something, and is not a list: a sentence naming more than `list_limit` distinct concepts
+//! explanation cue (`means`, `is about`, `for me`, `because` …), has enough words besides
+//! the concept terms to say something, and is not a list: a sentence naming more than `list_limit` distinct concepts
 //! is keyword-stuffing, so its concepts count as named only.
 
 use super::{Measured, Prepared, Span};
@@ -64,7 +64,13 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             let in_sentence = concepts_in(si);
             let r = &sentences[si];
             let is_list = in_sentence.len() > s.list_limit;
-            let long_enough = count_words(&text[r.clone()]) >= s.min_words;
+            // Words that say something beyond the terms themselves.
+            let term_words: usize = hits
+                .iter()
+                .filter(|h| h.range.start >= r.start && h.range.start < r.end)
+                .map(|h| count_words(&text[h.range.clone()]))
+                .sum();
+            let long_enough = count_words(&text[r.clone()]).saturating_sub(term_words) >= s.min_words;
             let next_explains = si + 1 < sentences.len() && concepts_in(si + 1).is_empty() && has_cue(si + 1);
             if !is_list && long_enough && (has_cue(si) || next_explains) {
                 explained[c] = Some(Span {

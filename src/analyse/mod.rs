@@ -166,7 +166,7 @@ fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<St
             };
             phrases::measure(p, name, matcher, *scope, &p.within(rubric, within), *count, *list_limit)
         }
-        MeasureSpec::Concepts { name, concept, explain, list_limit, min_words, scope, within, key } => {
+        MeasureSpec::Concepts { name, concept, explain, list_limit, min_words, scope, within, key, .. } => {
             let settings = concepts::Settings {
                 name,
                 concepts: concept,

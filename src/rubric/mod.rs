@@ -293,7 +293,22 @@ fn validate_and_compile(
     let mut outputs: BTreeSet<String> = BTreeSet::new();
     let mut names: BTreeSet<String> = BTreeSet::new();
     let mut measure_matchers = BTreeMap::new();
+    let mut measures: Vec<MeasureSpec> = Vec::with_capacity(spec.measure.len());
     for m in &spec.measure {
+        let mut m = m.clone();
+        // `from`: reuse the concept groups of an earlier concepts measure.
+        if let MeasureSpec::Concepts { name, concept, from: Some(from), .. } = &mut m {
+            let source = measures.iter().find_map(|o| match o {
+                MeasureSpec::Concepts { name: n, concept: c, .. } if n == from => Some(c.clone()),
+                _ => None,
+            });
+            match source {
+                Some(c) if concept.is_empty() => *concept = c,
+                Some(_) => return Err(src.invalid(&format!("name = \"{name}\""), format!("measure {name:?}: give either `concept` groups or `from`, not both"))),
+                None => return Err(src.invalid(&format!("\"{from}\""), format!("measure {name:?}.from: no concepts measure named {from:?} above this one"))),
+            }
+        }
+        let m = &m;
         let name = m.name().to_string();
         let field = format!("measure {name:?}");
         if !names.insert(name.clone()) {
@@ -369,6 +384,7 @@ fn validate_and_compile(
         for o in m.outputs() {
             outputs.insert(o);
         }
+        measures.push(m.clone());
     }
 
     // Criteria.
@@ -454,7 +470,7 @@ fn validate_and_compile(
         words: spec.words,
         achieved_when: spec.outcome.achieved_when,
         lexicons,
-        measures: spec.measure,
+        measures,
         measure_matchers,
         criteria,
         language,

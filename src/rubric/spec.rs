@@ -152,7 +152,12 @@ pub enum MeasureSpec {
     /// Distinct concepts (groups of synonyms), named and explained.
     Concepts {
         name: String,
+        /// The concept groups; or `from`, the name of a concepts measure above whose groups
+        /// this one reuses (with its own scope and settings).
+        #[serde(default)]
         concept: Vec<ConceptSpec>,
+        #[serde(default)]
+        from: Option<String>,
         /// Lexicon of explanation cues; a concept is explained when its sentence (or the
         /// next) carries one and is not a list of terms.
         explain: String,
@@ -160,7 +165,8 @@ pub enum MeasureSpec {
         /// count as named, never as explained.
         #[serde(default = "default_list_limit")]
         list_limit: usize,
-        /// A sentence must have at least this many words to explain anything.
+        /// A sentence must have at least this many words besides the concept terms to
+        /// explain anything.
         #[serde(default = "default_min_words")]
         min_words: usize,
         #[serde(default)]

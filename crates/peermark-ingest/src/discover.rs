@@ -41,8 +41,12 @@ pub struct Discovery {
 ///
 /// Hidden files and folders (`.name`) and Office lock files (`~$name`) are skipped and
 /// listed, as are files whose extension is not a submission format and symbolic links that
-/// point outside the folder being walked. A file found twice (given twice, or through a
-/// link) is read once. A path that does not exist is an error (a usage error).
+/// point outside the folder being walked (or nowhere). Links to files and folders inside
+/// it are followed, but a file found twice (given twice, or through a link) is read once,
+/// at its real place rather than through the link; link loops end there too. A folder
+/// below the top that cannot be read is listed in `skipped`. A path on the command line
+/// that does not exist is [`IngestError::NotFound`], one that cannot be read
+/// [`IngestError::Walk`] (usage errors, whose messages name the path).
 ///
 /// Ids: the file's stem; where stems collide (compared ignoring case, since ids name
 /// output files), the colliding files use their path relative to the input folder without
@@ -52,42 +56,54 @@ pub struct Discovery {
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
     let mut w = Walker::default();
     for arg in paths {
+        let walk_error = |e: std::io::Error| IngestError::Walk {
+            path: arg.clone(),
+            message: crate::io_message(&e),
+        };
         let meta = fs::metadata(arg).map_err(|e| match e.kind() {
             ErrorKind::NotFound => IngestError::NotFound { path: arg.clone() },
-            _ => IngestError::Walk {
-                path: arg.clone(),
-                message: crate::io_message(&e),
-            },
+            _ => walk_error(e),
         })?;
         let shown = arg.to_string_lossy().into_owned();
         if meta.is_dir() {
-            let root = fs::canonicalize(arg).map_err(|e| IngestError::Walk {
-                path: arg.clone(),
-                message: crate::io_message(&e),
-            })?;
+            let root = fs::canonicalize(arg).map_err(walk_error)?;
+            let entries = read_sorted(arg).map_err(walk_error)?;
             w.dirs.insert(root.clone());
-            let entries = read_sorted(arg).map_err(|e| IngestError::Walk {
-                path: arg.clone(),
-                message: crate::io_message(&e),
-            })?;
             w.walk(arg, entries, "", &root);
+            // Links to folders inside this one are walked last, so that files are found
+            // (and named) at their real place first.
+            while !w.linked_dirs.is_empty() {
+                for (path, shown, rel, canonical) in std::mem::take(&mut w.linked_dirs) {
+                    if !w.dirs.insert(canonical) {
+                        w.skip(shown, "symbolic link to a folder already read");
+                        continue;
+                    }
+                    match read_sorted(&path) {
+                        Ok(entries) => w.walk(&path, entries, &rel, &root),
+                        Err(e) => w.skip(
+                            shown,
+                            format!("folder cannot be read ({})", crate::io_message(&e)),
+                        ),
+                    }
+                }
+            }
         } else if meta.is_file() {
             let name = arg
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| shown.clone());
             if name.starts_with("~$") {
-                w.skip(shown, "Office lock file, not an essay");
+                w.skip(shown, LOCK_FILE);
             } else {
-                w.file(arg.clone(), shown, name);
+                w.file(arg.clone(), shown, name, false);
             }
         } else {
             w.skip(shown, "not a regular file");
         }
     }
-    let ids = assign_ids(&w.found);
-    let mut submissions: Vec<Submission> = w
-        .found
+    let found = w.dedup();
+    let ids = assign_ids(&found);
+    let mut submissions: Vec<Submission> = found
         .into_iter()
         .zip(ids)
         .map(|(f, id)| Submission {
@@ -104,6 +120,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
     })
 }
 
+const LOCK_FILE: &str = "Office lock file, not an essay";
+
 struct Found {
     file: String,
     path: PathBuf,
@@ -111,16 +129,19 @@ struct Found {
     /// directly).
     rel: String,
     format: Format,
+    canonical: PathBuf,
+    /// Found through a symbolic link.
+    linked: bool,
 }
 
 #[derive(Default)]
 struct Walker {
     found: Vec<Found>,
     skipped: Vec<Skipped>,
-    /// Canonical paths of files already found, with how they were shown.
-    files: HashMap<PathBuf, String>,
     /// Canonical paths of folders already walked.
     dirs: HashSet<PathBuf>,
+    /// Symbolic links to folders inside the walked folder: (path, shown, rel, canonical).
+    linked_dirs: Vec<(PathBuf, String, String, PathBuf)>,
 }
 
 fn read_sorted(dir: &Path) -> std::io::Result<Vec<fs::DirEntry>> {
@@ -156,15 +177,19 @@ impl Walker {
                 continue;
             };
             if name.starts_with('.') {
-                let what = if ft.is_dir() { "hidden folder" } else { "hidden file" };
+                let what = if ft.is_dir() {
+                    "hidden folder"
+                } else {
+                    "hidden file"
+                };
                 self.skip(shown, what);
                 continue;
             }
             if name.starts_with("~$") {
-                self.skip(shown, "Office lock file, not an essay");
+                self.skip(shown, LOCK_FILE);
                 continue;
             }
-            let (is_dir, is_file) = if ft.is_symlink() {
+            if ft.is_symlink() {
                 let target = match fs::canonicalize(&path) {
                     Ok(t) => t,
                     Err(_) => {
@@ -177,34 +202,33 @@ impl Walker {
                     continue;
                 }
                 match fs::metadata(&target) {
-                    Ok(m) => (m.is_dir(), m.is_file()),
-                    Err(_) => {
-                        self.skip(shown, "broken symbolic link");
-                        continue;
-                    }
+                    Ok(m) if m.is_dir() => self.linked_dirs.push((path, shown, rel, target)),
+                    Ok(m) if m.is_file() => self.file(path, shown, rel, true),
+                    Ok(_) => self.skip(shown, "not a regular file"),
+                    Err(_) => self.skip(shown, "broken symbolic link"),
                 }
-            } else {
-                (ft.is_dir(), ft.is_file())
-            };
-            if is_dir {
+            } else if ft.is_dir() {
                 let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
                 if !self.dirs.insert(canonical) {
-                    self.skip(shown, "folder already read (a symbolic link to it)");
+                    self.skip(shown, "folder already read");
                     continue;
                 }
                 match read_sorted(&path) {
                     Ok(entries) => self.walk(&path, entries, &rel, root),
-                    Err(e) => self.skip(shown, format!("folder cannot be read ({})", crate::io_message(&e))),
+                    Err(e) => self.skip(
+                        shown,
+                        format!("folder cannot be read ({})", crate::io_message(&e)),
+                    ),
                 }
-            } else if is_file {
-                self.file(path, shown, rel);
+            } else if ft.is_file() {
+                self.file(path, shown, rel, false);
             } else {
                 self.skip(shown, "not a regular file");
             }
         }
     }
 
-    fn file(&mut self, path: PathBuf, shown: String, rel: String) {
+    fn file(&mut self, path: PathBuf, shown: String, rel: String, linked: bool) {
         let Some(format) = Format::from_path(&path) else {
             let reason = match path.extension() {
                 Some(ext) => format!("not a submission (.{})", ext.to_string_lossy()),
@@ -214,18 +238,46 @@ impl Walker {
             return;
         };
         let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if let Some(first) = self.files.get(&canonical) {
-            let reason = format!("the same file as {first}");
-            self.skip(shown, reason);
-            return;
-        }
-        self.files.insert(canonical, shown.clone());
         self.found.push(Found {
             file: shown,
             path,
             rel,
             format,
+            canonical,
+            linked,
         });
+    }
+
+    /// A file found more than once (given twice, or through a link) is kept once: where it
+    /// was first found other than through a link.
+    fn dedup(&mut self) -> Vec<Found> {
+        let mut keep: HashMap<PathBuf, usize> = HashMap::new();
+        for (i, f) in self.found.iter().enumerate() {
+            match keep.get(&f.canonical) {
+                Some(&k) if !self.found[k].linked || f.linked => {}
+                _ => {
+                    keep.insert(f.canonical.clone(), i);
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(keep.len());
+        let mut dropped = Vec::new();
+        for (i, f) in std::mem::take(&mut self.found).into_iter().enumerate() {
+            if keep.get(&f.canonical) == Some(&i) {
+                out.push(f);
+            } else {
+                dropped.push(f);
+            }
+        }
+        for f in dropped {
+            let first = out
+                .iter()
+                .find(|k| k.canonical == f.canonical)
+                .map(|k| k.file.clone())
+                .unwrap_or_default();
+            self.skip(f.file, format!("the same file as {first}"));
+        }
+        out
     }
 }
 
@@ -264,7 +316,11 @@ fn assign_ids(found: &[Found]) -> Vec<String> {
     let key = |s: &str| s.to_lowercase();
     let mut levels = vec![0u8; cands.len()];
     loop {
-        let ids: Vec<String> = cands.iter().zip(&levels).map(|(c, l)| id_at(c, *l)).collect();
+        let ids: Vec<String> = cands
+            .iter()
+            .zip(&levels)
+            .map(|(c, l)| id_at(c, *l))
+            .collect();
         let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, id) in ids.iter().enumerate() {
             groups.entry(key(id)).or_default().push(i);
@@ -308,6 +364,8 @@ mod tests {
                 path: PathBuf::from(r),
                 rel: r.to_string(),
                 format: Format::Txt,
+                canonical: PathBuf::from(r),
+                linked: false,
             })
             .collect();
         assign_ids(&found)

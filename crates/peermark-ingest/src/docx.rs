@@ -44,8 +44,8 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
             };
         }
     }
-    let mut zip =
-        ZipArchive::new(Cursor::new(bytes)).map_err(|_| damaged(ext, "the zip container cannot be read"))?;
+    let mut zip = ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| damaged(ext, "the zip container cannot be read"))?;
     let main = match main_part(&mut zip) {
         Some(name) => name,
         None => {
@@ -163,6 +163,16 @@ fn read_part(
     name: &str,
     ext: &'static str,
 ) -> Result<Vec<u8>, IngestError> {
+    read_part_limited(zip, name, ext, MAX_BYTES)
+}
+
+/// [`read_part`] with a size limit: a zip bomb stops at `limit` bytes.
+fn read_part_limited(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    ext: &'static str,
+    limit: u64,
+) -> Result<Vec<u8>, IngestError> {
     let file = zip.by_name(name).map_err(|e| match e {
         ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED) => IngestError::PasswordProtected,
         ZipError::UnsupportedArchive(_) => {
@@ -170,11 +180,11 @@ fn read_part(
         }
         _ => damaged(ext, "the zip container cannot be read"),
     })?;
-    let mut buf = Vec::with_capacity(file.size().min(MAX_BYTES) as usize);
-    file.take(MAX_BYTES + 1)
+    let mut buf = Vec::with_capacity(file.size().min(limit) as usize);
+    file.take(limit + 1)
         .read_to_end(&mut buf)
         .map_err(|_| damaged(ext, "a part of the zip cannot be decompressed"))?;
-    if buf.len() as u64 > MAX_BYTES {
+    if buf.len() as u64 > limit {
         return Err(IngestError::TooLarge);
     }
     // Word writes UTF-8; a UTF-16 part (allowed by XML) is converted.
@@ -330,10 +340,8 @@ fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
                     _ => leaf(&e, &mut open, in_ppr, in_rpr, runs, &mut italic, &mut sdt),
                 }
             }
-            Event::Empty(e) => {
-                if skip == 0 {
-                    leaf(&e, &mut open, in_ppr, in_rpr, runs, &mut italic, &mut sdt);
-                }
+            Event::Empty(e) if skip == 0 => {
+                leaf(&e, &mut open, in_ppr, in_rpr, runs, &mut italic, &mut sdt);
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"p" => {
@@ -409,10 +417,12 @@ fn leaf(
         b"tab" | b"ptab" | b"br" | b"cr" if runs > 0 => p.push(" ", *italic),
         b"noBreakHyphen" if runs > 0 => p.push("-", *italic),
         b"i" if in_rpr && runs > 0 => *italic = on_off(e),
-        b"rStyle" if in_rpr && runs > 0 => {
-            if attr(e, b"val").is_some_and(|v| v.eq_ignore_ascii_case(b"Emphasis")) {
-                *italic = true;
-            }
+        b"rStyle"
+            if in_rpr
+                && runs > 0
+                && attr(e, b"val").is_some_and(|v| v.eq_ignore_ascii_case(b"Emphasis")) =>
+        {
+            *italic = true;
         }
         b"showingPlcHdr" => {
             if let Some(s) = sdt.last_mut() {
@@ -534,7 +544,23 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
         let (e, is_start) = match event {
             Event::Eof => break,
             Event::DocType(_) => return Err(XmlError::Entities),
-            Event::Start(e) => (e, true),
+            Event::Start(e) => {
+                // Skip, without events, what holds nothing about paragraph styles (most of
+                // a styles.xml: latent styles, run and table formatting, other style types).
+                let skip = match e.local_name().as_ref() {
+                    b"latentStyles" | b"docDefaults" | b"rPr" | b"tblPr" | b"trPr" | b"tcPr"
+                    | b"tblStylePr" => true,
+                    b"style" => attr(&e, b"type").is_some_and(|t| t.as_ref() != b"paragraph"),
+                    _ => false,
+                };
+                if skip {
+                    reader
+                        .read_to_end(e.name())
+                        .map_err(|_| XmlError::Malformed)?;
+                    continue;
+                }
+                (e, true)
+            }
             Event::Empty(e) => (e, false),
             Event::End(e) => {
                 match e.local_name().as_ref() {
@@ -552,7 +578,7 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
         };
         match e.local_name().as_ref() {
             b"style" => {
-                let is_para = attr(&e, b"type").is_none_or(|t| t.as_ref() == b"paragraph");
+                let is_para = attr(&e, b"type").map_or(true, |t| t.as_ref() == b"paragraph");
                 let id = attr(&e, b"styleId").map(|v| String::from_utf8_lossy(&v).into_owned());
                 current = match (is_para, id) {
                     (true, Some(id)) if is_start => Some((id, StyleDef::default())),
@@ -566,7 +592,8 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
                 };
                 match name {
                     b"name" => {
-                        def.name = attr(&e, b"val").map(|v| String::from_utf8_lossy(&v).into_owned())
+                        def.name =
+                            attr(&e, b"val").map(|v| String::from_utf8_lossy(&v).into_owned())
                     }
                     b"basedOn" => {
                         def.based_on =
@@ -704,6 +731,47 @@ mod tests {
     }
 
     #[test]
+    fn decompression_stops_at_the_limit() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file(MAIN_PART, options).unwrap();
+        zip.write_all(&vec![b' '; 1 << 20]).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 10_000);
+        let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        assert!(matches!(
+            read_part_limited(&mut archive, MAIN_PART, "docx", 4096),
+            Err(IngestError::TooLarge)
+        ));
+        assert_eq!(
+            read_part_limited(&mut archive, MAIN_PART, "docx", 2 << 20)
+                .ok()
+                .unwrap()
+                .len(),
+            1 << 20
+        );
+    }
+
+    #[test]
+    fn utf16_parts_are_converted() {
+        use std::io::Write;
+        let xml = format!(
+            "<w:document {W}><w:body><w:p><w:r><w:t>héllo</w:t></w:r></w:p></w:body></w:document>"
+        );
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file(MAIN_PART, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&utf16).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let doc = read(&bytes, "docx").unwrap();
+        assert_eq!(doc.paragraphs[0].text, "héllo");
+    }
+
+    #[test]
     fn not_word_files_are_named() {
         let e = read(b"%PDF-1.4\n", "docx").unwrap_err();
         assert_eq!(
@@ -718,7 +786,10 @@ mod tests {
                 ..
             })
         ));
-        assert!(matches!(read(b"\x00\x01\x02", "docx"), Err(IngestError::Damaged { .. })));
+        assert!(matches!(
+            read(b"\x00\x01\x02", "docx"),
+            Err(IngestError::Damaged { .. })
+        ));
         let _ = ParagraphKind::Body;
     }
 }

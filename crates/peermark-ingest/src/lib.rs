@@ -106,7 +106,9 @@ pub enum IngestError {
         detail: &'static str,
     },
     /// Named like a Word document but something else (`actual` says what, e.g. "a PDF").
-    #[error("not a Word document (it is {actual} renamed to .{ext}); ask for the essay saved as .docx")]
+    #[error(
+        "not a Word document (it is {actual} renamed to .{ext}); ask for the essay saved as .docx"
+    )]
     NotWord {
         actual: &'static str,
         ext: &'static str,
@@ -132,7 +134,10 @@ impl IngestError {
     /// Whether this is a usage error (a bad path on the command line) rather than a problem
     /// with one submission.
     pub fn is_usage(&self) -> bool {
-        matches!(self, IngestError::NotFound { .. } | IngestError::Walk { .. })
+        matches!(
+            self,
+            IngestError::NotFound { .. } | IngestError::Walk { .. }
+        )
     }
 }
 
@@ -184,7 +189,10 @@ mod tests {
 
     #[test]
     fn formats_by_extension() {
-        assert_eq!(Format::from_path(Path::new("a/E01.DOCX")), Some(Format::Docx));
+        assert_eq!(
+            Format::from_path(Path::new("a/E01.DOCX")),
+            Some(Format::Docx)
+        );
         assert_eq!(Format::from_path(Path::new("e.md")), Some(Format::Markdown));
         assert_eq!(Format::from_path(Path::new("e.Txt")), Some(Format::Txt));
         assert_eq!(Format::from_path(Path::new("e.doc")), Some(Format::Doc));

@@ -178,7 +178,7 @@ fn blocks(lines: Vec<Line>) -> Vec<Block> {
             let in_list = cur.as_ref().is_some_and(|b| b.list);
             // An ordered marker may interrupt a paragraph only as "1." (a hard-wrapped line
             // starting "2016. That year" is text).
-            if number.is_none_or(|n| n == 1) || cur.is_none() || in_list {
+            if number.map_or(true, |n| n == 1) || cur.is_none() || in_list {
                 flush(&mut cur, &mut out);
                 cur = Some(Block {
                     lines: vec![content],
@@ -669,7 +669,10 @@ mod tests {
         assert_eq!(d.paragraphs[5].hint, Hint::Heading);
         // The heading's text starts at column 3, after "# ".
         assert_eq!(d.position(0, 0).column, 3);
-        assert_eq!(d.position(0, "My recovery".len()).column, 3 + "My *recovery*".len() as u32);
+        assert_eq!(
+            d.position(0, "My recovery".len()).column,
+            3 + "My *recovery*".len() as u32
+        );
         let pos = d.position(2, "first item ".len());
         assert_eq!((pos.line, pos.column), (8, 3));
     }
@@ -697,7 +700,13 @@ mod tests {
         assert_eq!(col("under"), (3, 39));
         assert_eq!(col(" here"), (3, 45));
         assert_eq!(col("then"), (4, 1));
-        assert_eq!(d.line_text(1, 3).unwrap(), ("Some  italic words  and   bold   and  under  here, ".to_string(), 1));
+        assert_eq!(
+            d.line_text(1, 3).unwrap(),
+            (
+                "Some  italic words  and   bold   and  under  here, ".to_string(),
+                1
+            )
+        );
     }
 
     #[test]

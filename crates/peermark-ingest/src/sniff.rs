@@ -55,7 +55,10 @@ fn contains_utf16(bytes: &[u8], name: &str) -> bool {
 fn looks_like_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(512)];
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
     let head = &head[start..];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html")

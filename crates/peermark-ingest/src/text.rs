@@ -50,11 +50,20 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<String, IngestError> {
         Magic::Html | Magic::Unknown => {}
     }
     let text: String = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        encoding_rs::UTF_8.decode_without_bom_handling(rest).0.into_owned()
+        encoding_rs::UTF_8
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned()
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned()
+        encoding_rs::UTF_16LE
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned()
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned()
+        encoding_rs::UTF_16BE
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned()
     } else if bytes.contains(&0) {
         match utf16_without_bom(bytes) {
             Some(enc) => enc.decode_without_bom_handling(bytes).0.into_owned(),
@@ -128,7 +137,11 @@ pub(crate) fn split_lines(text: &str) -> Vec<&str> {
             }
             b'\r' => {
                 lines.push(&text[start..i]);
-                i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
                 start = i;
             }
             _ => i += 1,
@@ -183,10 +196,7 @@ fn blocks<'a>(lines: &[&'a str]) -> Vec<Vec<Line<'a>>> {
 
 /// A block normally is one paragraph; a block with a long line was written one paragraph
 /// per line.
-pub(crate) fn split_long<T: Clone>(block: Vec<T>) -> Vec<Vec<T>>
-where
-    T: LineLen,
-{
+pub(crate) fn split_long<T: LineLen>(block: Vec<T>) -> Vec<Vec<T>> {
     if block.len() > 1 && block.iter().any(|l| l.chars() > LONG_LINE) {
         block.into_iter().map(|l| vec![l]).collect()
     } else {
@@ -235,7 +245,10 @@ mod tests {
         assert_eq!(decode(b"\xFF\xFEh\x00i\x00").unwrap(), "hi");
         assert_eq!(decode(b"\xFE\xFF\x00h\x00i").unwrap(), "hi");
         assert_eq!(decode(b"h\x00i\x00!\x00?\x00").unwrap(), "hi!?");
-        assert_eq!(decode(b"a\x0cbcdefghijklmnop").unwrap(), "a bcdefghijklmnop");
+        assert_eq!(
+            decode(b"a\x0cbcdefghijklmnop").unwrap(),
+            "a bcdefghijklmnop"
+        );
         assert!(matches!(decode(b""), Err(IngestError::Empty)));
         assert!(matches!(
             decode(b"\x00\x01\x02\x03\x04\x05"),
@@ -245,7 +258,10 @@ mod tests {
             decode(b"\x01\x02\x03\x04abc"),
             Err(IngestError::NotText { .. })
         ));
-        assert!(matches!(decode(b"PK\x03\x04.."), Err(IngestError::NotText { .. })));
+        assert!(matches!(
+            decode(b"PK\x03\x04.."),
+            Err(IngestError::NotText { .. })
+        ));
     }
 
     #[test]

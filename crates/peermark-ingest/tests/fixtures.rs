@@ -13,7 +13,11 @@ const TABLE_WORDS: usize = 17;
 const ESSAY_WORDS: usize = 273;
 
 fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures")).join(rel)
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures"
+    ))
+    .join(rel)
 }
 
 fn read(rel: &str) -> Result<Document, IngestError> {
@@ -41,7 +45,10 @@ fn kinds(doc: &Document, kind: ParagraphKind) -> Vec<&str> {
 /// The shape every version of the essay has: title, body, "References", 4 references.
 fn assert_essay_shape(doc: &Document, body_paragraphs: usize) {
     assert_eq!(doc.title(), Some(TITLE));
-    assert_eq!(kinds(doc, ParagraphKind::ReferenceHeading), vec!["References"]);
+    assert_eq!(
+        kinds(doc, ParagraphKind::ReferenceHeading),
+        vec!["References"]
+    );
     let refs = kinds(doc, ParagraphKind::Reference);
     assert_eq!(refs.len(), 4, "{refs:#?}");
     assert!(refs[0].starts_with("Anthony, W.A. (1993)"));
@@ -255,12 +262,26 @@ fn markdown_essay() {
 fn broken_files_give_clear_errors() {
     let err = |rel: &str| read(rel).unwrap_err();
     let e = err("broken/truncated.docx");
-    assert!(matches!(e, IngestError::Damaged { ext: "docx", .. }), "{e:?}");
+    assert!(
+        matches!(e, IngestError::Damaged { ext: "docx", .. }),
+        "{e:?}"
+    );
     assert!(e.to_string().starts_with("damaged or incomplete .docx"));
 
     let e = err("broken/pdf-renamed.docx");
-    assert!(matches!(e, IngestError::NotWord { actual: "a PDF", .. }), "{e:?}");
-    assert!(e.to_string().starts_with("not a Word document (it is a PDF renamed to .docx)"));
+    assert!(
+        matches!(
+            e,
+            IngestError::NotWord {
+                actual: "a PDF",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e
+        .to_string()
+        .starts_with("not a Word document (it is a PDF renamed to .docx)"));
 
     let e = err("broken/password-protected.docx");
     assert!(matches!(e, IngestError::PasswordProtected), "{e:?}");
@@ -280,7 +301,10 @@ fn broken_files_give_clear_errors() {
 
     // The legacy .doc renamed to .docx is still a legacy .doc.
     let bytes = std::fs::read(fixture("broken/legacy-word-97.doc")).unwrap();
-    assert!(matches!(read_bytes(&bytes, Format::Docx), Err(IngestError::LegacyDoc)));
+    assert!(matches!(
+        read_bytes(&bytes, Format::Docx),
+        Err(IngestError::LegacyDoc)
+    ));
     // Messages never name the file: the caller does.
     for rel in [
         "broken/truncated.docx",

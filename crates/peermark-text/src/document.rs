@@ -185,9 +185,10 @@ impl Document {
                 ParagraphKind::ReferenceHeading
             } else if i == 0 && n > 1 && looks_like_title(p) {
                 ParagraphKind::Title
-            } else if p.hint == Hint::Heading || p.hint == Hint::Title {
-                ParagraphKind::Heading
-            } else if p.hint == Hint::None && !is_last && looks_like_heading(trimmed, words) {
+            } else if p.hint == Hint::Heading
+                || p.hint == Hint::Title
+                || (p.hint == Hint::None && !is_last && looks_like_heading(trimmed, words))
+            {
                 ParagraphKind::Heading
             } else {
                 seen_body = true;
@@ -261,13 +262,14 @@ impl Document {
                 continue;
             }
             let end = p.origin.get(k + 1).map(|n| n.byte).unwrap_or(p.text.len());
-            if first_col.is_none() {
-                first_col = Some(o.column);
-            } else {
-                // Characters removed between two stretches on one line (markup) read as gaps.
-                let shown = first_col.unwrap() + text.chars().count() as u32;
-                for _ in shown..o.column {
-                    text.push(' ');
+            match first_col {
+                None => first_col = Some(o.column),
+                Some(first) => {
+                    // Characters removed between two stretches on one line (markup) read as gaps.
+                    let shown = first + text.chars().count() as u32;
+                    for _ in shown..o.column {
+                        text.push(' ');
+                    }
                 }
             }
             text.push_str(p.text[o.byte..end].trim_end_matches(['\n', '\r']));

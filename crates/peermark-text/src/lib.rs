@@ -12,7 +12,7 @@ pub mod phrase;
 pub mod sentences;
 pub mod words;
 
-pub use document::{Document, Origin, Paragraph, ParagraphKind, Position, SourceLines};
+pub use document::{Document, Hint, Origin, Paragraph, ParagraphKind, Position, SourceLines};
 pub use phrase::{compile_phrase, Hit, Matcher, PhraseError};
 pub use sentences::{clauses, sentences};
 pub use words::{count_words, word_ranges};

@@ -1,0 +1,85 @@
+//! Agreement between two markers on ordinal levels: exact and adjacent agreement and
+//! quadratic weighted kappa (Cohen, 1968), as centres use to calibrate and second-mark.
+
+/// Agreement figures for one criterion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agreement {
+    pub n: usize,
+    /// Share of pairs with the same level (0–1).
+    pub exact: f64,
+    /// Share of pairs within one level (0–1).
+    pub adjacent: f64,
+    /// Quadratic weighted kappa; 1 when both markers give one identical constant level.
+    pub qwk: f64,
+}
+
+/// Compares paired levels in `0..=max_level`.
+pub fn agreement(pairs: &[(u8, u8)], max_level: u8) -> Agreement {
+    let n = pairs.len();
+    if n == 0 {
+        return Agreement { n, exact: 0.0, adjacent: 0.0, qwk: 0.0 };
+    }
+    let exact = pairs.iter().filter(|(a, b)| a == b).count() as f64 / n as f64;
+    let adjacent = pairs.iter().filter(|(a, b)| a.abs_diff(*b) <= 1).count() as f64 / n as f64;
+    Agreement {
+        n,
+        exact,
+        adjacent,
+        qwk: quadratic_weighted_kappa(pairs, max_level),
+    }
+}
+
+/// Quadratic weighted kappa: 1 − Σ w·O / Σ w·E with w = (i−j)²/(k−1)².
+pub fn quadratic_weighted_kappa(pairs: &[(u8, u8)], max_level: u8) -> f64 {
+    let k = max_level as usize + 1;
+    let n = pairs.len() as f64;
+    let mut observed = vec![vec![0.0; k]; k];
+    for &(a, b) in pairs {
+        observed[a as usize][b as usize] += 1.0;
+    }
+    let row: Vec<f64> = (0..k).map(|i| observed[i].iter().sum()).collect();
+    let col: Vec<f64> = (0..k).map(|j| (0..k).map(|i| observed[i][j]).sum()).collect();
+    let (mut num, mut den) = (0.0, 0.0);
+    for i in 0..k {
+        for j in 0..k {
+            let w = ((i as f64 - j as f64).powi(2)) / ((k as f64 - 1.0).powi(2));
+            num += w * observed[i][j];
+            den += w * row[i] * col[j] / n;
+        }
+    }
+    if den == 0.0 {
+        if num == 0.0 {
+            1.0
+        } else {
+            0.0
+        }
+    } else {
+        1.0 - num / den
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kappa_matches_a_hand_computed_example() {
+        // Rater A: 0 1 2 3 2 ; rater B: 0 1 2 2 3.
+        // Observed weights (diff²/9): two pairs differ by 1 → Σw·O = 2/9.
+        // Row totals A: [1,1,2,1]; column totals B: [1,1,2,1]; n = 5.
+        // Σw·E = Σ_ij (i−j)²/9 · r_i·c_j/5 = 52/45 (26 weighted cells of r_i·c_j, ×2/45).
+        // κ = 1 − (2/9)/(52/45) = 1 − 10/52 = 0.80769…
+        let pairs = [(0, 0), (1, 1), (2, 2), (3, 2), (2, 3)];
+        let q = quadratic_weighted_kappa(&pairs, 3);
+        assert!((q - 0.807_692_31).abs() < 1e-6, "{q}");
+        let a = agreement(&pairs, 3);
+        assert_eq!(a.exact, 0.6);
+        assert_eq!(a.adjacent, 1.0);
+    }
+
+    #[test]
+    fn perfect_and_opposite() {
+        assert_eq!(quadratic_weighted_kappa(&[(0, 0), (3, 3)], 3), 1.0);
+        assert!(quadratic_weighted_kappa(&[(0, 3), (3, 0)], 3) < 0.0);
+    }
+}
