@@ -41,7 +41,7 @@ fn narrative_re() -> &'static Regex {
     R.get_or_init(|| {
         let name = r"\p{Lu}[\p{L}'’\-]+";
         Regex::new(&format!(
-            r"({name}(?:\s+{name})*(?:\s+et\.?\s+al\.?|\s+and\s+colleagues|(?:,\s*{name})*,?\s+(?:and|&)\s+{name}(?:\s+{name})*)?)\s*\(((?:19|20)\d\d[a-z]?|n\.\s?d\.?)(?:\s*[,:;][^()]*)?\)"
+            r"({name}(?:\s+{name})*(?:\s+et\.?\s+al\.?|\s+and\s+colleagues|(?:,\s*{name})*,?\s+(?:and|&)\s+{name}(?:\s+{name})*)?)(?:['’]s?)?\s*\(((?:19|20)\d\d[a-z]?|n\.\s?d\.?)(?:\s*[,:;][^()]*)?\)"
         ))
         .unwrap()
     })
@@ -73,6 +73,13 @@ fn author_key(text: &str) -> Option<String> {
     }
     if NOT_AUTHORS.contains(&key.as_str()) {
         return None;
+    }
+    // Possessive forms cite the same author: "Anthony's (1993) definition".
+    for suffix in ["'s", "\u{2019}s", "'", "\u{2019}"] {
+        if let Some(k) = key.strip_suffix(suffix) {
+            key = k.to_string();
+            break;
+        }
     }
     Some(key)
 }
@@ -282,6 +289,8 @@ mod tests {
         let c = cites("Leamy et al. (2011) and Repper and Carter (2011) agree (Anthony, 1993, p. 15; Deegan 1988:12). Mead, Hilton & Curtis (2001) too (SRN, n.d.).");
         let got: Vec<(&str, &str)> = c.iter().map(|(a, y, _)| (a.as_str(), y.as_str())).collect();
         assert!(got.contains(&("Leamy", "2011")));
+        let possessive = cites("Anthony's (1993) definition and Leamy et al.'s (2011) review.");
+        assert_eq!(possessive.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), vec!["Anthony", "Leamy"]);
         assert!(got.contains(&("Repper", "2011")));
         assert!(got.contains(&("Anthony", "1993")));
         assert!(got.contains(&("Deegan", "1988")));

@@ -19,6 +19,10 @@ pub struct Settings<'a> {
     pub min_words: usize,
     pub scope: Scope,
     pub within: &'a [bool],
+    /// Defining words that may follow a term directly, anywhere in the essay.
+    pub define: Option<&'a Matcher>,
+    /// Other-sense phrases and, per phrase, whether it excludes each concept.
+    pub exclude: Option<&'a (Matcher, Vec<usize>)>,
     pub key: &'a [String],
 }
 
@@ -32,10 +36,21 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
     let mut named = vec![false; s.concepts.len()];
     let mut explained: Vec<Option<Span>> = vec![None; s.concepts.len()];
     let mut order: Vec<usize> = Vec::new();
-    for i in p.body().filter(|&i| s.within[i]) {
+    for i in p.body() {
+        let in_topic = s.within[i];
         let text = &p.doc.paragraphs[i].text;
         let sentences = &p.sentences[i];
-        let hits: Vec<Hit> = p.hits(s.matcher, i).into_iter().filter(|h| p.in_scope(s.scope, i, h.range.start)).collect();
+        let excluded: Vec<(usize, std::ops::Range<usize>)> = s
+            .exclude
+            .map(|(m, owners)| m.find_all(text).into_iter().map(|h| (owners[h.pattern], h.range)).collect())
+            .unwrap_or_default();
+        let hits: Vec<Hit> = p
+            .hits(s.matcher, i)
+            .into_iter()
+            .filter(|h| p.in_scope(s.scope, i, h.range.start))
+            .filter(|h| !excluded.iter().any(|(c, r)| *c == owner[h.pattern] && r.start <= h.range.start && h.range.end <= r.end))
+            .filter(|h| in_topic || defines(s.define, text, h))
+            .collect();
         if hits.is_empty() {
             continue;
         }
@@ -72,7 +87,8 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
                 .sum();
             let long_enough = count_words(&text[r.clone()]).saturating_sub(term_words) >= s.min_words;
             let next_explains = si + 1 < sentences.len() && concepts_in(si + 1).is_empty() && has_cue(si + 1);
-            if !is_list && long_enough && (has_cue(si) || next_explains) {
+            let defined = defines(s.define, text, h);
+            if !is_list && long_enough && (defined || in_topic && (has_cue(si) || next_explains)) {
                 explained[c] = Some(Span {
                     paragraph: i,
                     range: h.range.clone(),
@@ -104,4 +120,18 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
         (format!("{}_key", s.name), key_count as f64),
     ];
     m
+}
+
+/// Whether a defining phrase ("means", "is about") follows the term directly.
+fn defines(define: Option<&Matcher>, text: &str, h: &Hit) -> bool {
+    let Some(m) = define else { return false };
+    let rest = &text[h.range.end..];
+    let skipped = rest.len() - rest.trim_start_matches([' ', ',', '\'', '"', '\u{2019}', '\u{201d}']).len();
+    let window_end = (h.range.end + skipped + 40).min(text.len());
+    let mut end = window_end;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &text[h.range.end + skipped..end];
+    m.find_all(window).iter().any(|d| d.range.start == 0)
 }

@@ -123,12 +123,33 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Paragraphs that contain a hit of lexicon `within` (all when `None`).
-    pub fn within(&self, rubric: &Rubric, within: &Option<String>) -> Vec<bool> {
-        match within {
-            None => vec![true; self.doc.paragraphs.len()],
-            Some(name) => self.lexicon_hits(rubric, name).iter().map(|h| !h.is_empty()).collect(),
+    /// Paragraphs on a topic (all when `within` is `None`): those that contain a hit of lexicon
+    /// `within`, those in a section whose heading does, and the `reach` body paragraphs that
+    /// follow an anchored paragraph.
+    pub fn within(&self, rubric: &Rubric, within: &Option<String>, reach: usize) -> Vec<bool> {
+        let Some(name) = within else {
+            return vec![true; self.doc.paragraphs.len()];
+        };
+        let paras = &self.doc.paragraphs;
+        let lex = &rubric.lexicons[name].matcher;
+        let mut out = vec![false; paras.len()];
+        let mut section_on = false;
+        let mut since_anchor = usize::MAX;
+        for (i, p) in paras.iter().enumerate() {
+            match p.kind {
+                ParagraphKind::Heading | ParagraphKind::Title => {
+                    section_on = p.kind == ParagraphKind::Heading && lex.is_match(&p.text);
+                    since_anchor = usize::MAX;
+                }
+                ParagraphKind::Body => {
+                    let anchored = lex.is_match(&p.text);
+                    since_anchor = if anchored { 0 } else { since_anchor.saturating_add(1) };
+                    out[i] = anchored || section_on || since_anchor <= reach;
+                }
+                _ => {}
+            }
         }
+        out
     }
 }
 
@@ -159,14 +180,14 @@ pub fn analyse(rubric: &Rubric, doc: &Document, findings: &[Finding]) -> Analysi
 fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<String, Measured>, findings: &[Finding]) -> Measured {
     let n = p.doc.paragraphs.len();
     match spec {
-        MeasureSpec::Phrases { name, lexicon, scope, within, count, list_limit, .. } => {
+        MeasureSpec::Phrases { name, lexicon, scope, within, within_reach, count, list_limit, .. } => {
             let matcher = match lexicon {
                 Some(l) => &rubric.lexicons[l].matcher,
                 None => &rubric.measure_matchers[name],
             };
-            phrases::measure(p, name, matcher, *scope, &p.within(rubric, within), *count, *list_limit)
+            phrases::measure(p, name, matcher, *scope, &p.within(rubric, within, *within_reach), *count, *list_limit)
         }
-        MeasureSpec::Concepts { name, concept, explain, list_limit, min_words, scope, within, key, .. } => {
+        MeasureSpec::Concepts { name, concept, explain, define, list_limit, min_words, scope, within, within_reach, key, .. } => {
             let settings = concepts::Settings {
                 name,
                 concepts: concept,
@@ -175,7 +196,9 @@ fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<St
                 list_limit: *list_limit,
                 min_words: *min_words,
                 scope: *scope,
-                within: &p.within(rubric, within),
+                within: &p.within(rubric, within, *within_reach),
+                define: define.as_ref().map(|d| &rubric.lexicons[d].matcher),
+                exclude: rubric.measure_excludes.get(name),
                 key,
             };
             concepts::measure(p, &settings)
@@ -190,8 +213,8 @@ fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<St
         ),
         MeasureSpec::Together { name, all, min_paragraph_words } => together(p, name, all, done, *min_paragraph_words),
         MeasureSpec::Citations { name } => citations::measure(p, name),
-        MeasureSpec::Sources { name, authors, frameworks, within } => {
-            citations::sources(p, name, authors, if frameworks.is_empty() { None } else { Some(&rubric.measure_matchers[name]) }, &p.within(rubric, within))
+        MeasureSpec::Sources { name, authors, frameworks, within, within_reach } => {
+            citations::sources(p, name, authors, if frameworks.is_empty() { None } else { Some(&rubric.measure_matchers[name]) }, &p.within(rubric, within, *within_reach))
         }
         MeasureSpec::Length { name } => {
             let words = p.doc.body_words();

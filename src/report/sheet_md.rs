@@ -184,11 +184,12 @@ fn language_section(out: &mut String, r: &MarkResult) {
         for l in &r.lapses {
             let _ = write!(
                 out,
-                "- “{}” (paragraph {}, line {}:{})",
+                "- “{}” (paragraph {}, line {}:{}, code {})",
                 md_text(&l.text),
                 l.paragraph,
                 l.line,
-                l.column
+                l.column,
+                md_text(&l.rule)
             );
             if l.suggestions.is_empty() {
                 let _ = writeln!(
@@ -389,7 +390,7 @@ mod tests {
         assert!(sheet.contains("| Recovery-oriented language | Achieved (2 of 3) | 6.7 of 10 |"));
         // A `|` in a quote is escaped.
         assert!(sheet.contains("the silence \\| nobody asked."));
-        assert!(sheet.contains("“committed suicide” (paragraph 3, line 5:12) — you might write “died by suicide” or “took their own life”."));
+        assert!(sheet.contains("“committed suicide” (paragraph 3, line 5:12, code L56) — you might write “died by suicide” or “took their own life”."));
         assert!(sheet.contains("an assessor reviews every mark"));
     }
 

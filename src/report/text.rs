@@ -95,7 +95,10 @@ fn marked(
         }
     }
 
-    out.push('\n');
+    let all_clear = r.lapses.is_empty() && r.notes.is_empty();
+    if all_clear || !r.language_awareness.is_empty() {
+        out.push('\n');
+    }
     for e in &r.language_awareness {
         let _ = writeln!(
             out,
@@ -105,7 +108,7 @@ fn marked(
             e.paragraph
         );
     }
-    if r.lapses.is_empty() && r.notes.is_empty() {
+    if all_clear {
         let _ = writeln!(out, "Language: no wording to reconsider. Well done.");
     }
     for l in &r.lapses {

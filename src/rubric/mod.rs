@@ -88,6 +88,8 @@ pub struct Rubric {
     pub measures: Vec<MeasureSpec>,
     /// Compiled matchers of measures with inline phrases or concepts, by measure name.
     pub measure_matchers: BTreeMap<String, Matcher>,
+    /// Per concepts measure: the other-sense phrases and which concept each belongs to.
+    pub measure_excludes: BTreeMap<String, (Matcher, Vec<usize>)>,
     pub criteria: Vec<Criterion>,
     pub language: RuleSet,
     pub safeguarding: Scanner,
@@ -293,6 +295,7 @@ fn validate_and_compile(
     let mut outputs: BTreeSet<String> = BTreeSet::new();
     let mut names: BTreeSet<String> = BTreeSet::new();
     let mut measure_matchers = BTreeMap::new();
+    let mut measure_excludes = BTreeMap::new();
     let mut measures: Vec<MeasureSpec> = Vec::with_capacity(spec.measure.len());
     for m in &spec.measure {
         let mut m = m.clone();
@@ -328,8 +331,11 @@ fn validate_and_compile(
                     need_lexicon(format!("{field}.within"), l)?;
                 }
             }
-            MeasureSpec::Concepts { concept, explain, within, key, .. } => {
+            MeasureSpec::Concepts { concept, explain, define, within, key, .. } => {
                 need_lexicon(format!("{field}.explain"), explain)?;
+                if let Some(d) = define {
+                    need_lexicon(format!("{field}.define"), d)?;
+                }
                 if let Some(l) = within {
                     need_lexicon(format!("{field}.within"), l)?;
                 }
@@ -351,6 +357,16 @@ fn validate_and_compile(
                 }
                 let matcher = Matcher::new(&all).map_err(|e| src.invalid(&e.phrase, format!("{field}.concept phrase {:?}: {}", e.phrase, e.message)))?;
                 measure_matchers.insert(name.clone(), matcher);
+                let mut ex = Vec::new();
+                let mut owners = Vec::new();
+                for (ci, c) in concept.iter().enumerate() {
+                    ex.extend(c.exclude.iter().cloned());
+                    owners.extend(std::iter::repeat_n(ci, c.exclude.len()));
+                }
+                if !ex.is_empty() {
+                    let m = Matcher::new(&ex).map_err(|e| src.invalid(&e.phrase, format!("{field}.concept exclude {:?}: {}", e.phrase, e.message)))?;
+                    measure_excludes.insert(name.clone(), (m, owners));
+                }
             }
             MeasureSpec::Narrative { first_person, markers, .. } => {
                 need_lexicon(format!("{field}.first_person"), first_person)?;
@@ -472,6 +488,7 @@ fn validate_and_compile(
         lexicons,
         measures,
         measure_matchers,
+        measure_excludes,
         criteria,
         language,
         safeguarding,

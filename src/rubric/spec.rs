@@ -123,6 +123,10 @@ pub struct ConceptSpec {
     pub id: String,
     pub label: String,
     pub phrases: Vec<String>,
+    /// Phrases of another sense: a hit inside one of these is not this concept
+    /// (`I hope the reader…` is not the concept of hope).
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 /// One evidence measure. Its `kind` picks the evidence kind (an analyser in `src/analyse/`).
@@ -139,9 +143,12 @@ pub enum MeasureSpec {
         phrases: Vec<String>,
         #[serde(default)]
         scope: Scope,
-        /// Only paragraphs that contain a phrase of this lexicon.
+        /// Only paragraphs that contain a phrase of this lexicon, or sit in a section whose
+        /// heading does, or follow such a paragraph within `within_reach` paragraphs.
         #[serde(default)]
         within: Option<String>,
+        #[serde(default)]
+        within_reach: usize,
         #[serde(default)]
         count: Count,
         /// A hit only counts when its sentence has no more than this many hits (lists of
@@ -161,6 +168,11 @@ pub enum MeasureSpec {
         /// Lexicon of explanation cues; a concept is explained when its sentence (or the
         /// next) carries one and is not a list of terms.
         explain: String,
+        /// Lexicon of defining words that follow a concept term directly ("Hope *means*…",
+        /// "Identity *is about*…"): such a sentence explains the concept anywhere in the
+        /// essay, even outside the `within` paragraphs.
+        #[serde(default)]
+        define: Option<String>,
         /// A sentence naming more than this many distinct concepts is a list: its concepts
         /// count as named, never as explained.
         #[serde(default = "default_list_limit")]
@@ -173,6 +185,8 @@ pub enum MeasureSpec {
         scope: Scope,
         #[serde(default)]
         within: Option<String>,
+        #[serde(default)]
+        within_reach: usize,
         /// Concept ids reported separately as `<name>_key` (explained ones).
         #[serde(default)]
         key: Vec<String>,
@@ -208,6 +222,8 @@ pub enum MeasureSpec {
         frameworks: Vec<String>,
         #[serde(default)]
         within: Option<String>,
+        #[serde(default)]
+        within_reach: usize,
     },
     /// Body words against the rubric's range.
     Length { name: String },

@@ -42,6 +42,8 @@ struct PatInfo {
     rule: usize,
     kind: PatKind,
     core: Option<Regex>,
+    field: &'static str,
+    index: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +63,7 @@ enum CueKind {
     Person,
     OtherPoss,
     OtherRef,
+    Quant,
     Det,
     Func,
     Rel,
@@ -84,6 +87,7 @@ impl CueKind {
             "person_words" => CueKind::Person,
             "other_possessive" => CueKind::OtherPoss,
             "other_reference" => CueKind::OtherRef,
+            "quantifiers" => CueKind::Quant,
             "determiners" => CueKind::Det,
             "function_words" => CueKind::Func,
             "relative" => CueKind::Rel,
@@ -100,6 +104,7 @@ impl CueKind {
             CueKind::Person => PERSON,
             CueKind::OtherPoss => OTHER_POSS,
             CueKind::OtherRef => OTHER_REF,
+            CueKind::Quant => QUANT,
             CueKind::Det => DET,
             CueKind::Func => FUNC,
             CueKind::Rel => REL,
@@ -116,7 +121,10 @@ const OTHER_REF: u16 = 16;
 const DET: u16 = 32;
 const FUNC: u16 = 64;
 const REL: u16 = 128;
-const ANY_CLASS: u16 = FIRST | FIRST_POSS | PERSON | OTHER_POSS | OTHER_REF | DET | FUNC | REL;
+const QUANT: u16 = 256;
+/// Marks of words that do not make a preceding term attributive ("crazy people", "crazy and").
+/// Quantifiers such as "few" (other_reference) do: "a crazy few months".
+const NOT_CONTENT: u16 = FIRST | FIRST_POSS | PERSON | OTHER_POSS | DET | FUNC | REL;
 
 #[derive(Debug)]
 struct CueDef {
@@ -219,19 +227,22 @@ impl RuleSet {
                         message,
                     };
                     let c = compile_pattern(p).map_err(err)?;
-                    let full = format!("(?i){}", c.regex);
-                    let re = RegexBuilder::new(&full)
-                        .size_limit(1 << 24)
-                        .build()
-                        .map_err(|e| err(e.to_string()))?;
+                    let core = if c.has_core && kind != PatKind::NotWhen {
+                        Some(
+                            RegexBuilder::new(&format!("(?i){}", c.regex))
+                                .size_limit(1 << 24)
+                                .build()
+                                .map_err(|e| err(e.to_string()))?,
+                        )
+                    } else {
+                        None
+                    };
                     pats.push(PatInfo {
                         rule: ri,
                         kind,
-                        core: if c.has_core && kind != PatKind::NotWhen {
-                            Some(re)
-                        } else {
-                            None
-                        },
+                        core,
+                        field,
+                        index,
                     });
                     regexes.push(format!("re:{}", c.regex));
                 }
@@ -240,16 +251,35 @@ impl RuleSet {
         let matcher = if regexes.is_empty() {
             None
         } else {
-            Some(Matcher::new(&regexes).map_err(|e| LanguageError::Build {
-                message: format!("pattern {}: {}", e.index, e.message),
+            Some(Matcher::new(&regexes).map_err(|e| {
+                let info = &pats[e.index];
+                let single = Regex::new(&format!("(?i){}", &regexes[e.index]["re:".len()..]));
+                if single.is_err() {
+                    LanguageError::Pattern {
+                        rule: rules[info.rule].id.clone(),
+                        field: info.field,
+                        index: info.index,
+                        message: e.message,
+                    }
+                } else {
+                    LanguageError::Build { message: e.message }
+                }
             })?)
         };
 
-        // Frame cues, one matcher.
+        // Frame cues, one matcher. Word-class lists (and awareness, change and scope breaks,
+        // which only need to be found) become one alternation each: one scan per list.
         let mut cues = Cues::default();
-        let mut cue_phrases: Vec<String> = Vec::new();
+        let mut cue_regexes: Vec<String> = Vec::new();
+        let mut cue_origin: Vec<(&'static str, usize)> = Vec::new();
         for (list, phrases) in settings.frames.named() {
             let kind = CueKind::from_list(list);
+            let combine = kind.bit() != 0
+                || matches!(
+                    kind,
+                    CueKind::Awareness | CueKind::Change | CueKind::ScopeBreak
+                );
+            let mut combined: Vec<String> = Vec::new();
             for (index, phrase) in phrases.iter().enumerate() {
                 let err = |message: String| LanguageError::Frame {
                     list,
@@ -259,18 +289,29 @@ impl RuleSet {
                 let parts = split_cue(phrase).map_err(err)?;
                 if parts.placeholder && kind.bit() != 0 {
                     return Err(err(
-                        "word lists take plain words or phrases, without '_'".into(),
+                        "word lists take plain words or phrases, without '_'".into()
                     ));
                 }
-                let def_index = cues.defs.len();
-                let mut part_index = |part: Option<String>| -> Result<Option<usize>, LanguageError> {
-                    let Some(part) = part else { return Ok(None) };
-                    let c = peermark_text::compile_phrase(&part).map_err(err)?;
-                    Regex::new(&format!("(?i){c}")).map_err(|e| err(e.to_string()))?;
-                    cue_phrases.push(format!("re:{c}"));
-                    cues.part_def.push(def_index);
-                    Ok(Some(cue_phrases.len() - 1))
+                let compile = |part: &str| -> Result<String, LanguageError> {
+                    Ok(crate::pattern::ascii_classes(
+                        &peermark_text::compile_phrase(part).map_err(err)?,
+                    ))
                 };
+                if combine && !parts.placeholder {
+                    if let Some(b) = &parts.before {
+                        combined.push(compile(b)?);
+                    }
+                    continue;
+                }
+                let def_index = cues.defs.len();
+                let mut part_index =
+                    |part: Option<String>| -> Result<Option<usize>, LanguageError> {
+                        let Some(part) = part else { return Ok(None) };
+                        cue_regexes.push(compile(&part)?);
+                        cue_origin.push((list, index));
+                        cues.part_def.push(def_index);
+                        Ok(Some(cue_regexes.len() - 1))
+                    };
                 let before = part_index(parts.before)?;
                 let after = part_index(parts.after)?;
                 cues.defs.push(CueDef {
@@ -280,19 +321,86 @@ impl RuleSet {
                     placeholder: parts.placeholder,
                 });
             }
+            if !combined.is_empty() {
+                let alternation = combined
+                    .iter()
+                    .map(|r| format!("(?:{r})"))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                cues.part_def.push(cues.defs.len());
+                cues.defs.push(CueDef {
+                    kind,
+                    before: Some(cue_regexes.len()),
+                    after: None,
+                    placeholder: false,
+                });
+                cue_regexes.push(alternation);
+                cue_origin.push((list, 0));
+            }
         }
-        if !cue_phrases.is_empty() {
-            cues.matcher = Some(Matcher::new(&cue_phrases).map_err(|e| LanguageError::Build {
-                message: format!("frame cue {}: {}", e.index, e.message),
+        if !cue_regexes.is_empty() {
+            let raw: Vec<String> = cue_regexes.iter().map(|r| format!("re:{r}")).collect();
+            cues.matcher = Some(Matcher::new(&raw).map_err(|e| {
+                let (list, index) = cue_origin[e.index];
+                // Point at the phrase itself when a combined list fails.
+                let index = settings
+                    .frames
+                    .named()
+                    .iter()
+                    .find(|(l, _)| *l == list)
+                    .and_then(|(_, phrases)| {
+                        phrases.iter().position(|p| {
+                            peermark_text::compile_phrase(p).is_ok_and(|c| {
+                                Regex::new(&format!("(?i){}", crate::pattern::ascii_classes(&c)))
+                                    .is_err()
+                            })
+                        })
+                    })
+                    .unwrap_or(index);
+                LanguageError::Frame {
+                    list,
+                    index,
+                    message: e.message,
+                }
             })?);
         }
 
-        Ok(RuleSet {
+        let mut set = RuleSet {
             rules,
             matcher,
             pats,
             cues,
-        })
+        };
+        set.quote_terms_in_why();
+        Ok(set)
+    }
+
+    /// Puts every term the rules find in a rule's `why` between quotation marks.
+    fn quote_terms_in_why(&mut self) {
+        let Some(matcher) = &self.matcher else { return };
+        let mut updates = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let why = &rule.why_display;
+            let cands = self.candidates(matcher, why);
+            if cands.is_empty() {
+                continue;
+            }
+            let quotes = quote_spans(why);
+            let mut out = String::with_capacity(why.len() + 8 * cands.len());
+            let mut last = 0;
+            for c in cands.iter().filter(|c| !overlaps_any(&quotes, &c.core)) {
+                out.push_str(&why[last..c.core.start]);
+                out.push('\u{201c}');
+                out.push_str(&why[c.core.clone()]);
+                out.push('\u{201d}');
+                last = c.core.end;
+            }
+            out.push_str(&why[last..]);
+            updates.push((i, out));
+        }
+        for (i, w) in updates {
+            self.rules[i].why_display = w;
+        }
     }
 
     /// The rule with this id.
@@ -509,9 +617,21 @@ impl RuleSet {
         if self.cue_adjacent(CueKind::Negation, p, h, NEGATION_GAP) {
             return Some((Frame::Negated, code));
         }
-        if self.cue_in_reach(CueKind::Reporting, p, h, clause_start, REPORTING_REACH, &masked)
-            || self.cue_in_reach(CueKind::ReportingActive, p, h, clause_start, REPORTING_REACH, &masked)
-        {
+        if self.cue_in_reach(
+            CueKind::Reporting,
+            p,
+            h,
+            clause_start,
+            REPORTING_REACH,
+            &masked,
+        ) || self.cue_in_reach(
+            CueKind::ReportingActive,
+            p,
+            h,
+            clause_start,
+            REPORTING_REACH,
+            &masked,
+        ) {
             return Some((Frame::Reported, code));
         }
         if let Some(cue) = self.past_self_cue(p, h, clause_start, &masked) {
@@ -522,7 +642,11 @@ impl RuleSet {
                 // about themselves, but never counted (when unsure, not a lapse).
                 (
                     Frame::OwnVoiceSelf,
-                    if code == SelfCode::Lapse { SelfCode::Note } else { code },
+                    if code == SelfCode::Lapse {
+                        SelfCode::Note
+                    } else {
+                        code
+                    },
                 )
             });
         }
@@ -612,19 +736,25 @@ impl RuleSet {
                 }
             }
         }
-        let before_ok = def.before.is_none_or_else(|b| {
-            p.part_hits[b]
-                .iter()
-                .any(|r| r.end <= h.start && p.gap_ok(r.end, h.start, gap))
+        let before_ok = def.before.is_none_or(|b| {
+            p.part_hits[b].iter().any(|r| {
+                r.end <= h.start
+                    && p.gap_ok(r.end, h.start, gap)
+                    && !self.scope_broken(p, r.end, h.start)
+            })
         });
-        let after_ok = def.after.is_none_or_else(|a| {
-            p.part_hits[a]
-                .iter()
-                .any(|r| r.start >= h.end && p.gap_ok(h.end, r.start, gap))
+        let after_ok = def.after.is_none_or(|a| {
+            p.part_hits[a].iter().any(|r| {
+                r.start >= h.end
+                    && p.gap_ok(h.end, r.start, gap)
+                    && !self.scope_broken(p, h.end, r.start)
+            })
         });
         before_ok && after_ok
     }
 
+    /// A past self-description cue for the term: its range (the term itself for a cue
+    /// written around `_`).
     fn past_self_cue(
         &self,
         p: &Para,
@@ -632,19 +762,26 @@ impl RuleSet {
         clause_start: usize,
         masked: &[Range<usize>],
     ) -> Option<Range<usize>> {
-        for def in self.cues.defs.iter().filter(|d| d.kind == CueKind::PastSelf) {
+        for def in self
+            .cues
+            .defs
+            .iter()
+            .filter(|d| d.kind == CueKind::PastSelf)
+        {
+            if def.placeholder {
+                if self.def_adjacent(def, p, h, ADJACENT_GAP) {
+                    return Some(h.clone());
+                }
+                continue;
+            }
             let Some(b) = def.before else { continue };
             for r in &p.part_hits[b] {
-                let ok = if def.placeholder {
-                    r.end <= h.start && p.gap_ok(r.end, h.start, ADJACENT_GAP)
-                } else {
-                    covers(r, h)
-                        || (r.start >= clause_start
-                            && r.end <= h.start
-                            && !overlaps_any(masked, r)
-                            && p.words_between(r.end, h.start) <= PAST_SELF_REACH
-                            && !self.scope_broken(p, r.end, h.start))
-                };
+                let ok = covers(r, h)
+                    || (r.start >= clause_start
+                        && r.end <= h.start
+                        && !overlaps_any(masked, r)
+                        && p.words_between(r.end, h.start) <= PAST_SELF_REACH
+                        && !self.scope_broken(p, r.end, h.start));
                 if ok {
                     return Some(r.clone());
                 }
@@ -693,36 +830,27 @@ impl RuleSet {
     }
 }
 
-trait OptionExt<T> {
-    fn is_none_or_else(self, f: impl FnOnce(T) -> bool) -> bool;
-}
-
-impl<T> OptionExt<T> for Option<T> {
-    fn is_none_or_else(self, f: impl FnOnce(T) -> bool) -> bool {
-        match self {
-            None => true,
-            Some(x) => f(x),
-        }
-    }
-}
-
 fn covers(r: &Range<usize>, h: &Range<usize>) -> bool {
     r.start <= h.start && r.end >= h.end
 }
 
+/// A short line in Title Case (a title or heading): capitals there say nothing about names.
 fn is_titlecase(text: &str, tokens: &[Range<usize>]) -> bool {
+    if tokens.len() > 16 {
+        return false;
+    }
     let long: Vec<&str> = tokens
         .iter()
         .map(|t| &text[t.clone()])
         .filter(|w| w.chars().count() >= 4)
         .collect();
-    long.len() >= 2
+    long.len() >= 3
         && long
             .iter()
             .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
             .count()
             * 10
-            >= long.len() * 6
+            >= long.len() * 8
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -732,24 +860,31 @@ fn starts_upper(w: &str) -> bool {
         return false;
     }
     // "I", "I'm", "I’ve" are not names.
-    !(c == 'I' && cs.next().is_none_or_apostrophe())
-}
-
-trait NextCharExt {
-    fn is_none_or_apostrophe(self) -> bool;
-}
-
-impl NextCharExt for Option<char> {
-    fn is_none_or_apostrophe(self) -> bool {
-        matches!(self, None | Some('\'') | Some('\u{2019}'))
-    }
+    !(c == 'I' && matches!(cs.next(), None | Some('\'') | Some('\u{2019}')))
 }
 
 /// A capitalised term inside a capitalised multi-word name ("Alcoholics Anonymous",
 /// "Mad Pride", "the Drug Abuse Service").
 fn is_proper_name(p: &Para, h: &Range<usize>) -> bool {
-    if !p.text[h.clone()].chars().next().is_some_and(char::is_uppercase) {
+    if !p.text[h.clone()]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase)
+    {
         return false;
+    }
+    // A capitalised word (not an acronym such as OCD) in mid-sentence marks a name or a
+    // title ("the film Psycho").
+    let sentence = p.sentence_of(h.start);
+    let before = p.text[sentence.start..h.start.max(sentence.start)].trim_end();
+    let sentence_initial = before.chars().all(|c| !c.is_alphanumeric())
+        || before.ends_with([':', '\u{2013}', '\u{2014}']);
+    let title_style = p.text[h.clone()]
+        .chars()
+        .nth(1)
+        .is_some_and(char::is_lowercase);
+    if !sentence_initial && title_style {
+        return true;
     }
     let first = p.tokens.partition_point(|t| t.end <= h.start);
     let last = p.tokens.partition_point(|t| t.start < h.end);
@@ -762,7 +897,9 @@ fn is_proper_name(p: &Para, h: &Range<usize>) -> bool {
         return true;
     }
     if let Some(next) = p.tokens.get(last) {
-        if p.text[h.end.min(next.start)..next.start].trim().is_empty() && starts_upper(&p.text[next.clone()]) {
+        if p.text[h.end.min(next.start)..next.start].trim().is_empty()
+            && starts_upper(&p.text[next.clone()])
+        {
             return true;
         }
     }
@@ -820,7 +957,7 @@ impl Para<'_> {
             if t.start >= h.start {
                 break;
             }
-            if self.marks[k] & REL == 0 {
+            if self.marks[k] & REL == 0 || t.end >= h.start {
                 continue;
             }
             if let Some(c) = self.text[t.end..h.start].find(',') {
@@ -848,8 +985,7 @@ impl Para<'_> {
     /// `text[a..b]` holds at most `max` words and no sentence or clause punctuation.
     fn gap_ok(&self, a: usize, b: usize, max: usize) -> bool {
         a <= b
-            && !self.text[a..b]
-                .contains(['.', ';', ':', '!', '?', '(', ')'])
+            && !self.text[a..b].contains(['.', ';', ':', '!', '?', '(', ')'])
             && self.words_between(a, b) <= max
     }
 
@@ -867,9 +1003,14 @@ impl Para<'_> {
         let k = self.tokens.partition_point(|t| t.start < h.end);
         match self.tokens.get(k) {
             Some(next) => {
-                self.text[h.end..next.start].chars().all(char::is_whitespace)
-                    && self.marks[k] & ANY_CLASS == 0
-                    && self.text[next.clone()].chars().next().is_some_and(char::is_alphabetic)
+                self.text[h.end..next.start]
+                    .chars()
+                    .all(char::is_whitespace)
+                    && self.marks[k] & NOT_CONTENT == 0
+                    && self.text[next.clone()]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphabetic)
             }
             None => false,
         }
@@ -904,21 +1045,31 @@ impl Para<'_> {
         // 1. Said of a person right after: "alcoholic father", "crazy people".
         if let Some(next) = self.tokens.get(after) {
             if next.start < sentence.end
-                && self.text[h.end..next.start].chars().all(char::is_whitespace)
+                && self.text[h.end..next.start]
+                    .chars()
+                    .all(char::is_whitespace)
                 && self.marks[after] & PERSON != 0
             {
                 return Some(Referent::Other);
             }
         }
-        // 2. Right before: "the addicts", "with addicts", "his madness", "my madness".
-        if first > 0 && self.text[self.tokens[first - 1].end..h.start].trim().is_empty() {
-            let m = self.marks[first - 1];
+        // 2. Right before, looking past quantifiers: "the addicts", "with addicts",
+        //    "met many addicts", "his madness", "my madness" ("we were all …" falls through).
+        let mut k = first;
+        let mut end = h.start;
+        while k > 0 && self.text[self.tokens[k - 1].end..end].trim().is_empty() {
+            let m = self.marks[k - 1];
             if m & OTHER_POSS != 0 || (m & OTHER_REF != 0 && scope == SelfScope::Phrase) {
                 return Some(Referent::Other);
             }
             if m & FIRST_POSS != 0 {
                 return Some(Referent::Writer);
             }
+            if m & QUANT == 0 {
+                break;
+            }
+            k -= 1;
+            end = self.tokens[k].start;
         }
         // 3. The nearest person before, within the sentence.
         let mut seen = 0;

@@ -31,7 +31,11 @@ impl fmt::Display for ExampleFailure {
             ExampleKind::Flag => "flag",
             ExampleKind::Pass => "pass",
         };
-        write!(f, "rule {}, {kind} example {:?}: {}", self.rule, self.example, self.problem)
+        write!(
+            f,
+            "rule {}, {kind} example {:?}: {}",
+            self.rule, self.example, self.problem
+        )
     }
 }
 
@@ -93,14 +97,20 @@ impl RuleSet {
                 let findings = self.check_text(ex);
                 let bad = findings.iter().any(|f| {
                     f.rule == rule.id
-                        && (f.lapse || f.frame == Frame::LowSeverity || (advisory && f.frame == Frame::OwnVoiceOther))
+                        && (f.lapse
+                            || f.frame == Frame::LowSeverity
+                            || (advisory && f.frame == Frame::OwnVoiceOther))
                 });
                 if bad {
                     failures.push(ExampleFailure {
                         rule: rule.id.clone(),
                         kind: ExampleKind::Pass,
                         example: ex.clone(),
-                        problem: format!("expected no lapse of {}, got: {}", rule.id, describe(&findings)),
+                        problem: format!(
+                            "expected no lapse of {}, got: {}",
+                            rule.id,
+                            describe(&findings)
+                        ),
                         findings,
                     });
                 }

@@ -24,7 +24,7 @@ fn alternatives(rule: &Rule, n: usize) -> String {
 
 /// The rule's `why` as a clause: first letter lower-cased (unless an acronym), no final stop.
 fn why_clause(rule: &Rule) -> String {
-    let w = rule.why.trim().trim_end_matches(['.', '!']);
+    let w = rule.why_display.trim().trim_end_matches(['.', '!']);
     let mut cs = w.chars();
     match (cs.next(), cs.next()) {
         (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
@@ -36,7 +36,13 @@ fn why_clause(rule: &Rule) -> String {
     }
 }
 
-pub(crate) fn message(rule: &Rule, text: &str, frame: Frame, lapse: bool, awareness: bool) -> String {
+pub(crate) fn message(
+    rule: &Rule,
+    text: &str,
+    frame: Frame,
+    lapse: bool,
+    awareness: bool,
+) -> String {
     let t = format!("\u{201c}{text}\u{201d}");
     let why = why_clause(rule);
     let alts = alternatives(rule, 3);
@@ -68,7 +74,7 @@ pub(crate) fn message(rule: &Rule, text: &str, frame: Frame, lapse: bool, awaren
             "You advise against {t}, which shows awareness of recovery-oriented language."
         ),
         Frame::PastSelfReflected => format!(
-            "You reflect on once describing yourself as {t} and on how that has changed, which is a real strength."
+            "You reflect on a word you once used ({t}) and on how your view has changed, which is a real strength."
         ),
         Frame::SelfIdentification => format!(
             "{t} is how you name yourself, and that is your choice; if you ever want another way to say it, some people use {}.",

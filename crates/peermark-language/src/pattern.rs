@@ -4,6 +4,52 @@
 
 use peermark_text::compile_phrase;
 
+/// Rewrites Unicode `\w`, `\d` and `\b` (outside character classes) to their ASCII forms.
+///
+/// Every `stem*` compiles to `\w*`; with Unicode classes hundreds of them make the one-pass
+/// `RegexSet` so large that its lazy DFA gives up and matching becomes a hundred times slower.
+/// Terms are English words, so ASCII word characters lose nothing that matters.
+pub(crate) fn ascii_classes(regex: &str) -> String {
+    let mut out = String::with_capacity(regex.len() + 16);
+    let mut chars = regex.chars().peekable();
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                if class_depth == 0 && matches!(n, 'w' | 'd' | 'b') {
+                    out.push_str("(?-u:\\");
+                    out.push(n);
+                    out.push(')');
+                } else {
+                    out.push(c);
+                    out.push(n);
+                }
+            }
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                // A ']' right after '[' or '[^' is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap());
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().unwrap());
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// A rule pattern compiled to a regular expression (without the `(?i)` flag).
 pub(crate) struct CompiledPattern {
     pub regex: String,
@@ -14,6 +60,12 @@ pub(crate) struct CompiledPattern {
 /// Compiles a rule pattern. `(is|was) {mental}` needs the context word but reports only
 /// "mental"; raw `re:` patterns may name a group `core` for the same effect.
 pub(crate) fn compile_pattern(pattern: &str) -> Result<CompiledPattern, String> {
+    let mut c = compile_pattern_unicode(pattern)?;
+    c.regex = ascii_classes(&c.regex);
+    Ok(c)
+}
+
+fn compile_pattern_unicode(pattern: &str) -> Result<CompiledPattern, String> {
     let t = pattern.trim();
     if t.starts_with("re:") {
         let regex = compile_phrase(t)?;
@@ -81,8 +133,9 @@ pub(crate) fn split_cue(cue: &str) -> Result<CueParts, String> {
             '(' => depth += 1,
             ')' => depth -= 1,
             '_' => {
-                let before_ok = i == 0 || bytes[i - 1].is_ascii_whitespace();
-                let after_ok = i + 1 == t.len() || bytes[i + 1].is_ascii_whitespace();
+                let sep = |b: u8| b.is_ascii_whitespace() || matches!(b, b'|' | b'(' | b')');
+                let before_ok = i == 0 || sep(bytes[i - 1]);
+                let after_ok = i + 1 == t.len() || sep(bytes[i + 1]);
                 if before_ok && after_ok {
                     if depth != 0 {
                         return Err("the term placeholder '_' may not be inside '( )'".into());
@@ -132,6 +185,17 @@ mod tests {
         assert!(compile_pattern("a {} b").is_err());
         assert!(compile_pattern("{a} {b}").is_err());
         assert!(!compile_pattern("plain words").unwrap().has_core);
+    }
+
+    #[test]
+    fn ascii_rewrite() {
+        assert_eq!(ascii_classes(r"\bab\w*"), r"(?-u:\b)ab(?-u:\w)*");
+        assert_eq!(ascii_classes(r"[\w-]\d"), r"[\w-](?-u:\d)");
+        assert_eq!(ascii_classes(r"a\\w"), r"a\\w");
+        assert_eq!(ascii_classes(r"[]\w]\s"), r"[]\w]\s");
+        let c = compile_pattern("self-harm*").unwrap();
+        let re = Regex::new(&format!("(?i){}", c.regex)).unwrap();
+        assert!(re.is_match("Self harming"));
     }
 
     #[test]

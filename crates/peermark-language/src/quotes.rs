@@ -8,7 +8,17 @@ fn opens_after(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
-            '(' | '[' | '{' | '"' | '\u{201c}' | '\u{2018}' | '\u{2014}' | '\u{2013}' | '-' | '/' | '\u{ab}' | '*'
+            '(' | '['
+                | '{'
+                | '"'
+                | '\u{201c}'
+                | '\u{2018}'
+                | '\u{2014}'
+                | '\u{2013}'
+                | '-'
+                | '/'
+                | '\u{ab}'
+                | '*'
         )
 }
 
@@ -95,7 +105,7 @@ pub(crate) fn quote_spans(text: &str) -> Vec<Range<usize>> {
                     // A right quote used as an opener (autocorrect slip) before a word.
                     let next = chars.get(k + 1).map(|x| x.1);
                     let prev = k.checked_sub(1).map(|p| chars[p].1);
-                    if next.is_some_and(char::is_alphanumeric) && prev.map_or(true, opens_after) {
+                    if next.is_some_and(char::is_alphanumeric) && prev.is_none_or(opens_after) {
                         open = Some(end_of(k));
                     }
                 }
@@ -117,11 +127,11 @@ pub(crate) fn quote_spans(text: &str) -> Vec<Range<usize>> {
             let prev = k.checked_sub(1).map(|p| chars[p].1);
             let next = chars.get(k + 1).map(|x| x.1);
             let can_open = c != '\u{2019}'
-                && prev.map_or(true, opens_after)
+                && prev.is_none_or(opens_after)
                 && next.is_some_and(|n| n.is_alphabetic() || n == '\u{2026}');
             let can_close = c != '\u{2018}'
                 && prev.is_some_and(|p| !p.is_whitespace())
-                && next.map_or(true, closes_before);
+                && next.is_none_or(closes_before);
             match open {
                 Some(s) if can_close => {
                     spans.push(s..i);
@@ -154,15 +164,23 @@ mod tests {
 
     #[test]
     fn apostrophes_are_not_quotes() {
-        assert!(quoted("I don't know why people's views and the nurses' station matter.").is_empty());
+        assert!(
+            quoted("I don't know why people's views and the nurses' station matter.").is_empty()
+        );
         assert!(quoted("I don’t know; the patients’ lounge was quiet.").is_empty());
         assert!(quoted("In the '90s it was different.").is_empty());
     }
 
     #[test]
     fn single_quotes_pair() {
-        assert_eq!(quoted("I was called 'attention seeking' by a doctor."), vec!["attention seeking"]);
-        assert_eq!(quoted("I was called ‘attention seeking’ by a doctor."), vec!["attention seeking"]);
+        assert_eq!(
+            quoted("I was called 'attention seeking' by a doctor."),
+            vec!["attention seeking"]
+        );
+        assert_eq!(
+            quoted("I was called ‘attention seeking’ by a doctor."),
+            vec!["attention seeking"]
+        );
         assert_eq!(
             quoted("They said I wasn't 'trying', that I was 'manipulative'."),
             vec!["manipulative", "trying"]
@@ -184,7 +202,10 @@ mod tests {
 
     #[test]
     fn markdown_emphasis() {
-        assert_eq!(quoted("Staff called me *manipulative* then."), vec!["manipulative"]);
+        assert_eq!(
+            quoted("Staff called me *manipulative* then."),
+            vec!["manipulative"]
+        );
         assert!(quoted("5 * 3 = 15").is_empty());
     }
 }

@@ -187,6 +187,9 @@ pub struct Rule {
     pub severe_patterns: Vec<String>,
     pub sense_patterns: Vec<String>,
     pub not_when: Vec<String>,
+    /// `why` with any listed term in it put in quotation marks, for messages (so that
+    /// peermark's self-check of its own feedback never counts the explanation as a lapse).
+    pub(crate) why_display: String,
 }
 
 pub(crate) const CATEGORIES: &[&str] = &[
@@ -260,14 +263,26 @@ impl Rule {
                 ))
             }
         };
-        if spec.patterns.is_empty() && spec.sense_patterns.is_empty() && spec.severe_patterns.is_empty() {
-            return Err(field("patterns", "no patterns: the rule can never match".into()));
+        if spec.patterns.is_empty()
+            && spec.sense_patterns.is_empty()
+            && spec.severe_patterns.is_empty()
+        {
+            return Err(field(
+                "patterns",
+                "no patterns: the rule can never match".into(),
+            ));
         }
         if spec.why.trim().is_empty() {
-            return Err(field("why", "missing: say in one sentence why the term can hurt".into()));
+            return Err(field(
+                "why",
+                "missing: say in one sentence why the term can hurt".into(),
+            ));
         }
         if spec.alternatives.iter().all(|a| a.trim().is_empty()) {
-            return Err(field("alternatives", "give at least one alternative".into()));
+            return Err(field(
+                "alternatives",
+                "give at least one alternative".into(),
+            ));
         }
         Ok(Rule {
             id: id.clone(),
@@ -294,12 +309,15 @@ impl Rule {
             severe_patterns: spec.severe_patterns.clone(),
             sense_patterns: spec.sense_patterns.clone(),
             not_when: spec.not_when.clone(),
+            why_display: spec.why.trim().to_string(),
         })
     }
 
     /// Whether an own-voice use of this rule can be a lapse at all.
     pub fn can_lapse(&self) -> bool {
-        !self.advisory_only && (self.severity.counts() || self.severe_severity.counts() && !self.severe_patterns.is_empty())
+        !self.advisory_only
+            && (self.severity.counts()
+                || self.severe_severity.counts() && !self.severe_patterns.is_empty())
     }
 
     /// Multi-line text for `peermark explain L56`.
@@ -323,7 +341,10 @@ impl Rule {
         } else {
             format!("Category: {} · ", self.category)
         };
-        out.push_str(&format!("{category}Severity: {} ({counts})\n", self.severity));
+        out.push_str(&format!(
+            "{category}Severity: {} ({counts})\n",
+            self.severity
+        ));
         out.push_str(&format!("Why: {}\n", self.why));
         out.push_str("Alternatives:\n");
         for a in &self.alternatives {
@@ -340,10 +361,12 @@ impl Rule {
              (and reflecting on it shows language awareness).\n",
         );
         if !self.flag.is_empty() {
-            out.push_str(if self.can_lapse() {
-                "Examples that count:\n"
-            } else {
+            out.push_str(if self.advisory_only || !self.can_lapse() {
                 "Examples that get a note:\n"
+            } else if !self.severity.counts() {
+                "Examples that get a note (the stronger forms count):\n"
+            } else {
+                "Examples that count:\n"
             });
             for e in &self.flag {
                 out.push_str(&format!("  - {e}\n"));

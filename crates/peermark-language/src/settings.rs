@@ -125,6 +125,9 @@ pub struct FrameCues {
     pub other_possessive: Vec<String>,
     /// Extension: words right before a term that make it about others ("the", "those", "with").
     pub other_reference: Vec<String>,
+    /// Extension: quantifiers looked past when deciding who a term is about ("we were all …",
+    /// "I met many …").
+    pub quantifiers: Vec<String>,
     /// Extension: words right before a term that make it a noun for a person ("a", "an").
     pub determiners: Vec<String>,
     /// Extension: function words; any other word right after an `about_people` term means the
@@ -160,6 +163,7 @@ impl FrameCues {
             &mut self.person_words,
             &mut self.other_possessive,
             &mut self.other_reference,
+            &mut self.quantifiers,
             &mut self.determiners,
             &mut self.function_words,
             &mut self.relative,
@@ -183,6 +187,7 @@ impl FrameCues {
             self.person_words,
             self.other_possessive,
             self.other_reference,
+            self.quantifiers,
             self.determiners,
             self.function_words,
             self.relative,
@@ -191,7 +196,7 @@ impl FrameCues {
     }
 
     /// The lists with their names, in a fixed order.
-    pub(crate) fn named(&self) -> [(&'static str, &Vec<String>); 18] {
+    pub(crate) fn named(&self) -> [(&'static str, &Vec<String>); 19] {
         [
             ("reporting", &self.reporting),
             ("reporting_active", &self.reporting_active),
@@ -207,6 +212,7 @@ impl FrameCues {
             ("person_words", &self.person_words),
             ("other_possessive", &self.other_possessive),
             ("other_reference", &self.other_reference),
+            ("quantifiers", &self.quantifiers),
             ("determiners", &self.determiners),
             ("function_words", &self.function_words),
             ("relative", &self.relative),

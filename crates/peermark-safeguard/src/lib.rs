@@ -267,7 +267,10 @@ impl Scanner {
                 ("cue_mixed", &g.cue_mixed),
             ] {
                 if cue.as_ref().is_some_and(|c| c.trim().is_empty()) {
-                    return Err(invalid(&format!("{base}.{name}"), "must not be empty".into()));
+                    return Err(invalid(
+                        &format!("{base}.{name}"),
+                        "must not be empty".into(),
+                    ));
                 }
             }
             check_tier(&format!("{base}.tier"), g.tier)?;
@@ -440,7 +443,7 @@ impl Scanner {
                 continue;
             };
             let mut ordered: Vec<&Found> = found.iter().collect();
-            ordered.sort_by(|a, b| b.tier.cmp(&a.tier));
+            ordered.sort_by_key(|f| std::cmp::Reverse(f.tier));
             let mut cues: Vec<&str> = Vec::new();
             for f in ordered {
                 if !cues.contains(&f.cue.as_str()) {
@@ -543,7 +546,7 @@ impl Scanner {
         let ongoing = tense(Cat::Ongoing);
         let mut present_tense = tense(Cat::PresentTense);
         let mut past_tense = tense(Cat::PastTense);
-        let first_person_on = self_phrase || ctx.first_person.iter().any(|r| on_trigger(r));
+        let first_person_on = self_phrase || ctx.first_person.iter().any(on_trigger);
         if !(ongoing || present_tense || past_tense || first_person_on) {
             let after = |cat: Cat| {
                 ctx.mods
@@ -591,19 +594,19 @@ impl Scanner {
                 .mods
                 .iter()
                 .any(|(c, r)| *c == Cat::Historical && in_own(r) && !inside(r));
+        let adjacent: Vec<&Range<usize>> = [ci.checked_sub(1), Some(ci + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| cls.get(k))
+            .collect();
+        let in_adj = |r: &Range<usize>| {
+            adjacent
+                .iter()
+                .any(|a| r.start >= a.start && r.start < a.end)
+        };
         let (hist, strong, weak) = if hist_own || strong_own || weak_own {
             (hist_own, strong_own, weak_own)
         } else {
-            let adjacent: Vec<&Range<usize>> = [ci.checked_sub(1), Some(ci + 1)]
-                .into_iter()
-                .flatten()
-                .filter_map(|k| cls.get(k))
-                .collect();
-            let in_adj = |r: &Range<usize>| {
-                adjacent
-                    .iter()
-                    .any(|a| r.start >= a.start && r.start < a.end)
-            };
             let adj = |f: fn(Cat) -> bool| ctx.mods.iter().any(|(c, r)| f(*c) && in_adj(r));
             (
                 adj(|c| matches!(c, Cat::Historical | Cat::Closure)),
@@ -617,15 +620,10 @@ impl Scanner {
             (false, true, _) | (false, false, true) => Reading::Current,
             (false, false, false) => Reading::Untimed,
         };
-        let timeline = ctx.mods.iter().any(|(c, r)| {
-            *c == Cat::Timeline
-                && (in_own(r)
-                    || [ci.checked_sub(1), Some(ci + 1)]
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|k| cls.get(k))
-                        .any(|a| r.start >= a.start && r.start < a.end))
-        });
+        let timeline = ctx
+            .mods
+            .iter()
+            .any(|(c, r)| *c == Cat::Timeline && (in_own(r) || in_adj(r)));
         let base = match reading {
             Reading::Untimed => g.tier_untimed,
             Reading::Current | Reading::Mixed => g.tier,

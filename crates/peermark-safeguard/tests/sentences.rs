@@ -13,7 +13,10 @@ struct CueFile {
 fn scanner() -> &'static Scanner {
     static S: OnceLock<Scanner> = OnceLock::new();
     S.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rubrics/safeguarding-cues.toml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../rubrics/safeguarding-cues.toml"
+        );
         let text = std::fs::read_to_string(path).expect("read the cue file");
         let file: CueFile = toml::from_str(&text).expect("parse the cue file");
         Scanner::new(&file.safeguarding).expect("compile the cue file")
@@ -23,7 +26,11 @@ fn scanner() -> &'static Scanner {
 /// The tier a sentence gets: 0 when nothing is flagged.
 fn tier(sentence: &str) -> (u8, String) {
     let flags = scanner().scan_text(sentence);
-    assert!(flags.len() <= 1, "one sentence gave {} flags: {sentence}", flags.len());
+    assert!(
+        flags.len() <= 1,
+        "one sentence gave {} flags: {sentence}",
+        flags.len()
+    );
     flags
         .first()
         .map(|f| (f.tier, f.cue.clone()))
@@ -39,7 +46,13 @@ fn check(table: &[(&str, u8)]) {
             failures.push(format!("  want {want}, got {got} ({cue}): {sentence}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} sentences read wrongly:\n{}", failures.len(), table.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} sentences read wrongly:\n{}",
+        failures.len(),
+        table.len(),
+        failures.join("\n")
+    );
 }
 
 /// §7.4 of the domain brief, every row, with the tier in its table (1 = not flagged).
