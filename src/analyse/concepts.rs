@@ -16,7 +16,10 @@ pub struct Settings<'a> {
     pub matcher: &'a Matcher,
     pub explain: &'a [Vec<Hit>],
     pub list_limit: usize,
+    pub enumeration_limit: usize,
     pub min_words: usize,
+    pub min_cued_sentences: usize,
+    pub min_words_defined: usize,
     pub scope: Scope,
     pub within: &'a [bool],
     /// Defining words that may follow a term directly, anywhere in the essay.
@@ -35,6 +38,9 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
     let mut m = Measured::new(p.doc.paragraphs.len());
     let mut named = vec![false; s.concepts.len()];
     let mut explained: Vec<Option<Span>> = vec![None; s.concepts.len()];
+    // Sentences that explain each concept by a cue (not a definition), and the first of them.
+    let mut cued: Vec<(usize, Option<Span>)> = vec![(0, None); s.concepts.len()];
+    let mut last_cued: Vec<Option<(usize, usize)>> = vec![None; s.concepts.len()];
     let mut order: Vec<usize> = Vec::new();
     for i in p.body() {
         let in_topic = s.within[i];
@@ -78,21 +84,40 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             let Some(si) = p.sentence_of(i, h.range.start) else { continue };
             let in_sentence = concepts_in(si);
             let r = &sentences[si];
-            let is_list = in_sentence.len() > s.list_limit;
+            let is_list = in_sentence.len() > s.list_limit
+                || (s.enumeration_limit > 0 && peermark_text::enumeration_items(&text[r.clone()]) >= s.enumeration_limit);
             // Words that say something beyond the terms themselves.
             let term_words: usize = hits
                 .iter()
                 .filter(|h| h.range.start >= r.start && h.range.start < r.end)
                 .map(|h| count_words(&text[h.range.clone()]))
                 .sum();
-            let long_enough = count_words(&text[r.clone()]).saturating_sub(term_words) >= s.min_words;
-            let next_explains = si + 1 < sentences.len() && concepts_in(si + 1).is_empty() && has_cue(si + 1);
+            let other_words = count_words(&text[r.clone()]).saturating_sub(term_words);
+            let long_enough = other_words >= s.min_words;
+            // A short naming sentence ("One feature is mutuality.") explained by the next one.
+            let next_explains = si + 1 < sentences.len()
+                && {
+                    let next = concepts_in(si + 1);
+                    next.iter().all(|&o| o == c) || (next.contains(&c) && next.len() <= 2)
+                }
+                && count_words(&text[sentences[si + 1].clone()]) >= s.min_words + 2
+                && peermark_text::enumeration_items(&text[sentences[si + 1].clone()]) < s.enumeration_limit.max(1)
+                && has_cue(si + 1);
             let defined = defines(s.define, text, h);
-            if !is_list && long_enough && (defined || in_topic && (has_cue(si) || next_explains)) {
-                explained[c] = Some(Span {
-                    paragraph: i,
-                    range: h.range.clone(),
-                });
+            let span = Span {
+                paragraph: i,
+                range: h.range.clone(),
+            };
+            if !is_list && defined && other_words >= s.min_words_defined {
+                explained[c] = Some(span);
+            } else if !is_list && (long_enough && has_cue(si) || next_explains) && in_topic && last_cued[c] != Some((i, si)) {
+                // Without a definition, a concept needs explaining in more than one sentence.
+                last_cued[c] = Some((i, si));
+                cued[c].0 += 1;
+                cued[c].1.get_or_insert(span);
+                if cued[c].0 >= s.min_cued_sentences {
+                    explained[c] = cued[c].1.clone();
+                }
             }
         }
     }

@@ -180,21 +180,24 @@ pub fn analyse(rubric: &Rubric, doc: &Document, findings: &[Finding]) -> Analysi
 fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<String, Measured>, findings: &[Finding]) -> Measured {
     let n = p.doc.paragraphs.len();
     match spec {
-        MeasureSpec::Phrases { name, lexicon, scope, within, within_reach, count, list_limit, .. } => {
+        MeasureSpec::Phrases { name, lexicon, scope, within, within_reach, count, list_limit, enumeration_limit, .. } => {
             let matcher = match lexicon {
                 Some(l) => &rubric.lexicons[l].matcher,
                 None => &rubric.measure_matchers[name],
             };
-            phrases::measure(p, name, matcher, *scope, &p.within(rubric, within, *within_reach), *count, *list_limit)
+            phrases::measure(p, name, matcher, *scope, &p.within(rubric, within, *within_reach), *count, (*list_limit, *enumeration_limit))
         }
-        MeasureSpec::Concepts { name, concept, explain, define, list_limit, min_words, scope, within, within_reach, key, .. } => {
+        MeasureSpec::Concepts { name, concept, explain, define, list_limit, enumeration_limit, min_words, min_words_defined, min_cued_sentences, scope, within, within_reach, key, .. } => {
             let settings = concepts::Settings {
                 name,
                 concepts: concept,
                 matcher: &rubric.measure_matchers[name],
                 explain: &p.lexicon_hits(rubric, explain),
                 list_limit: *list_limit,
+                enumeration_limit: *enumeration_limit,
                 min_words: *min_words,
+                min_cued_sentences: *min_cued_sentences,
+                min_words_defined: *min_words_defined,
                 scope: *scope,
                 within: &p.within(rubric, within, *within_reach),
                 define: define.as_ref().map(|d| &rubric.lexicons[d].matcher),
@@ -212,6 +215,7 @@ fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<St
             *min_markers,
         ),
         MeasureSpec::Together { name, all, min_paragraph_words } => together(p, name, all, done, *min_paragraph_words),
+        MeasureSpec::Run { name, has, lacks, min_paragraph_words } => run(p, name, &done[has], &done[lacks], *min_paragraph_words),
         MeasureSpec::Citations { name } => citations::measure(p, name),
         MeasureSpec::Sources { name, authors, frameworks, within, within_reach } => {
             citations::sources(p, name, authors, if frameworks.is_empty() { None } else { Some(&rubric.measure_matchers[name]) }, &p.within(rubric, within, *within_reach))
@@ -254,6 +258,39 @@ fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<St
             m
         }
     }
+}
+
+/// The longest run of body paragraphs with evidence of `has` and none of `lacks`.
+fn run(p: &Prepared, name: &str, has: &Measured, lacks: &Measured, min_words: usize) -> Measured {
+    let mut m = Measured::new(p.doc.paragraphs.len());
+    let (mut best, mut current) = (0u32, 0u32);
+    let (mut best_start, mut start) = (None, None);
+    for i in p.body() {
+        if peermark_text::count_words(&p.doc.paragraphs[i].text) < min_words {
+            continue;
+        }
+        if has.per_paragraph[i] > 0 && lacks.per_paragraph[i] == 0 {
+            if current == 0 {
+                start = Some(i);
+            }
+            current += 1;
+            if current > best {
+                best = current;
+                best_start = start;
+            }
+        } else {
+            current = 0;
+        }
+    }
+    if let Some(i) = best_start {
+        m.per_paragraph[i] = 1;
+        m.spans.push(Span {
+            paragraph: i,
+            range: p.sentences[i].first().cloned().unwrap_or(0..0),
+        });
+    }
+    m.values = vec![(name.to_string(), best as f64)];
+    m
 }
 
 /// Paragraphs where every listed measure has evidence.

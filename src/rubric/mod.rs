@@ -379,6 +379,13 @@ fn validate_and_compile(
                     }
                 }
             }
+            MeasureSpec::Run { has, lacks, .. } => {
+                for other in [has, lacks] {
+                    if !names.contains(other) || other == &name {
+                        return Err(src.invalid(&format!("\"{other}\""), format!("{field}: {other:?} is not a measure defined above this one")));
+                    }
+                }
+            }
             MeasureSpec::Sources { authors, frameworks, within, .. } => {
                 if authors.is_empty() && frameworks.is_empty() {
                     return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: list `authors` or `frameworks`")));

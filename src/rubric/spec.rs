@@ -155,6 +155,10 @@ pub enum MeasureSpec {
         /// terms are not evidence). 0 = no limit.
         #[serde(default)]
         list_limit: usize,
+        /// A hit does not count in a sentence that enumerates at least this many short items
+        /// ("hope, connectedness, identity and meaning"). 0 = off.
+        #[serde(default)]
+        enumeration_limit: usize,
     },
     /// Distinct concepts (groups of synonyms), named and explained.
     Concepts {
@@ -177,10 +181,21 @@ pub enum MeasureSpec {
         /// count as named, never as explained.
         #[serde(default = "default_list_limit")]
         list_limit: usize,
+        /// A sentence that enumerates at least this many short items is a list too. 0 = off.
+        #[serde(default = "default_enumeration_limit")]
+        enumeration_limit: usize,
         /// A sentence must have at least this many words besides the concept terms to
         /// explain anything.
         #[serde(default = "default_min_words")]
         min_words: usize,
+        /// A definition ("Hope is about believing things can get better") needs at least this
+        /// many words besides the concept terms.
+        #[serde(default = "default_min_words_defined")]
+        min_words_defined: usize,
+        /// Without a definition ("X means…"), a concept counts as explained once this many
+        /// sentences explain it by a cue.
+        #[serde(default = "one")]
+        min_cued_sentences: usize,
         #[serde(default)]
         scope: Scope,
         #[serde(default)]
@@ -208,6 +223,16 @@ pub enum MeasureSpec {
         name: String,
         all: Vec<String>,
         /// Paragraphs shorter than this are left out of the share.
+        #[serde(default = "default_min_paragraph_words")]
+        min_paragraph_words: usize,
+    },
+    /// The longest run of consecutive body paragraphs where measure `has` has evidence and
+    /// measure `lacks` has none (a story told in a block, apart from the theory).
+    Run {
+        name: String,
+        has: String,
+        lacks: String,
+        /// Paragraphs shorter than this neither extend nor break a run.
         #[serde(default = "default_min_paragraph_words")]
         min_paragraph_words: usize,
     },
@@ -247,6 +272,12 @@ pub enum MeasureSpec {
 fn default_list_limit() -> usize {
     3
 }
+fn default_enumeration_limit() -> usize {
+    4
+}
+fn default_min_words_defined() -> usize {
+    5
+}
 fn default_min_words() -> usize {
     8
 }
@@ -267,6 +298,7 @@ impl MeasureSpec {
             | MeasureSpec::Concepts { name, .. }
             | MeasureSpec::Narrative { name, .. }
             | MeasureSpec::Together { name, .. }
+            | MeasureSpec::Run { name, .. }
             | MeasureSpec::Citations { name }
             | MeasureSpec::Sources { name, .. }
             | MeasureSpec::Length { name }

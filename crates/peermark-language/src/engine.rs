@@ -7,6 +7,7 @@ use crate::pattern::{compile_pattern, split_cue};
 use crate::quotes::{overlaps_any, quote_spans};
 use crate::rule::{Finding, Frame, Rule, SelfCode, SelfScope, Severity};
 use crate::settings::LanguageSettings;
+use crate::words::WordIndex;
 use peermark_text::{clauses, sentences, word_ranges, Document, Matcher, ParagraphKind};
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
@@ -34,6 +35,8 @@ enum PatKind {
     Severe,
     Normal,
     Sense,
+    /// A sense pattern the self code does not cover (first person is still a lapse).
+    SelfLapse,
     NotWhen,
 }
 
@@ -68,6 +71,16 @@ enum CueKind {
     Func,
     Rel,
     ScopeBreak,
+    Link,
+    Complement,
+    Intens,
+    Aux,
+    NegSubject,
+    ObjPronoun,
+    Coord,
+    Prep,
+    Expletive,
+    ThingPronoun,
 }
 
 impl CueKind {
@@ -92,12 +105,22 @@ impl CueKind {
             "function_words" => CueKind::Func,
             "relative" => CueKind::Rel,
             "scope_breaks" => CueKind::ScopeBreak,
+            "linking" => CueKind::Link,
+            "complement_markers" => CueKind::Complement,
+            "intensifiers" => CueKind::Intens,
+            "auxiliaries" => CueKind::Aux,
+            "negative_subjects" => CueKind::NegSubject,
+            "object_pronouns" => CueKind::ObjPronoun,
+            "coordinators" => CueKind::Coord,
+            "prepositions" => CueKind::Prep,
+            "expletives" => CueKind::Expletive,
+            "thing_pronouns" => CueKind::ThingPronoun,
             _ => unreachable!("unknown frame list {name}"),
         }
     }
 
     /// The token bit for word-class lists.
-    fn bit(self) -> u16 {
+    fn bit(self) -> u32 {
         match self {
             CueKind::First => FIRST,
             CueKind::FirstPoss => FIRST_POSS,
@@ -108,23 +131,57 @@ impl CueKind {
             CueKind::Det => DET,
             CueKind::Func => FUNC,
             CueKind::Rel => REL,
+            CueKind::Link => LINK,
+            CueKind::Complement => COMPLEMENT,
+            CueKind::Intens => INTENS,
+            CueKind::Aux => AUX,
+            CueKind::NegSubject => NEG,
+            CueKind::ObjPronoun => OBJ,
+            CueKind::Coord => COORD,
+            CueKind::Prep => PREP,
+            CueKind::Expletive => EXPL,
+            CueKind::ThingPronoun => THING,
             _ => 0,
         }
     }
 }
 
-const FIRST: u16 = 1;
-const FIRST_POSS: u16 = 2;
-const PERSON: u16 = 4;
-const OTHER_POSS: u16 = 8;
-const OTHER_REF: u16 = 16;
-const DET: u16 = 32;
-const FUNC: u16 = 64;
-const REL: u16 = 128;
-const QUANT: u16 = 256;
+const FIRST: u32 = 1;
+const FIRST_POSS: u32 = 1 << 1;
+const PERSON: u32 = 1 << 2;
+const OTHER_POSS: u32 = 1 << 3;
+const OTHER_REF: u32 = 1 << 4;
+const DET: u32 = 1 << 5;
+const FUNC: u32 = 1 << 6;
+const REL: u32 = 1 << 7;
+const QUANT: u32 = 1 << 8;
+const LINK: u32 = 1 << 9;
+const COMPLEMENT: u32 = 1 << 10;
+const INTENS: u32 = 1 << 11;
+const AUX: u32 = 1 << 12;
+const NEG: u32 = 1 << 13;
+const OBJ: u32 = 1 << 14;
+const COORD: u32 = 1 << 15;
+const PREP: u32 = 1 << 16;
+const EXPL: u32 = 1 << 17;
+const THING: u32 = 1 << 18;
 /// Marks of words that do not make a preceding term attributive ("crazy people", "crazy and").
 /// Quantifiers such as "few" (other_reference) do: "a crazy few months".
-const NOT_CONTENT: u16 = FIRST | FIRST_POSS | PERSON | OTHER_POSS | DET | FUNC | REL;
+const NOT_CONTENT: u32 = FIRST
+    | FIRST_POSS
+    | PERSON
+    | OTHER_POSS
+    | DET
+    | FUNC
+    | REL
+    | LINK
+    | AUX
+    | COORD
+    | PREP
+    | OBJ
+    | NEG;
+/// Marks of words that are not content words (nouns, verbs, adjectives).
+const GRAMMAR: u32 = NOT_CONTENT | QUANT | COMPLEMENT | INTENS | EXPL | THING;
 
 #[derive(Debug)]
 struct CueDef {
@@ -137,6 +194,8 @@ struct CueDef {
 #[derive(Debug, Default)]
 struct Cues {
     matcher: Option<Matcher>,
+    /// Plain entries of the word-class lists, looked up token by token.
+    words: WordIndex,
     /// For each matcher pattern, the cue it belongs to.
     part_def: Vec<usize>,
     defs: Vec<CueDef>,
@@ -163,7 +222,7 @@ struct Cand {
 struct Para<'a> {
     text: &'a str,
     tokens: Vec<Range<usize>>,
-    marks: Vec<u16>,
+    marks: Vec<u32>,
     sentences: Vec<Range<usize>>,
     quotes: Vec<Range<usize>>,
     /// Hits of each cue part (indexed like the cue matcher's patterns).
@@ -177,6 +236,21 @@ struct Para<'a> {
 enum Referent {
     Writer,
     Other,
+}
+
+/// Who a predicate or object term is said of, as far as the clause shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    /// The writer ("I have been a drug user and an …", "we were all …").
+    Writer,
+    /// Another person ("my sponsor has been …", "I met an …").
+    Person,
+    /// A thing ("the weather was …", "what looked like a …").
+    Thing,
+    /// A negative subject ("None of the people in my group are …").
+    Negative,
+    /// Not a predicate or object the clause makes clear: the older nearest-word reading.
+    Unknown,
 }
 
 pub(crate) fn is_table_id(id: &str) -> bool {
@@ -208,14 +282,22 @@ impl RuleSet {
             rules.push(Rule::from_spec(by_id[id])?);
         }
 
+        // `@intensifiers` in a pattern: up to two words from the frame list.
+        let macros = intensifier_macro(&settings.frames.intensifiers);
+
         // Every pattern of every rule, one matcher.
         let mut regexes: Vec<String> = Vec::new();
         let mut pats: Vec<PatInfo> = Vec::new();
         for (ri, rule) in rules.iter().enumerate() {
-            let lists: [(&'static str, &Vec<String>, PatKind); 4] = [
+            let lists: [(&'static str, &Vec<String>, PatKind); 5] = [
                 ("severe_patterns", &rule.severe_patterns, PatKind::Severe),
                 ("patterns", &rule.patterns, PatKind::Normal),
                 ("sense_patterns", &rule.sense_patterns, PatKind::Sense),
+                (
+                    "self_lapse_patterns",
+                    &rule.self_lapse_patterns,
+                    PatKind::SelfLapse,
+                ),
                 ("not_when", &rule.not_when, PatKind::NotWhen),
             ];
             for (field, list, kind) in lists {
@@ -226,7 +308,7 @@ impl RuleSet {
                         index,
                         message,
                     };
-                    let c = compile_pattern(p).map_err(err)?;
+                    let c = compile_pattern(&expand_macros(p, &macros)).map_err(err)?;
                     let core = if c.has_core && kind != PatKind::NotWhen {
                         Some(
                             RegexBuilder::new(&format!("(?i){}", c.regex))
@@ -299,7 +381,10 @@ impl RuleSet {
                 };
                 if combine && !parts.placeholder {
                     if let Some(b) = &parts.before {
-                        combined.push(compile(b)?);
+                        let regex = compile(b)?;
+                        if kind.bit() == 0 || !cues.words.add(b, kind.bit()) {
+                            combined.push(regex);
+                        }
                     }
                     continue;
                 }
@@ -492,11 +577,13 @@ impl RuleSet {
                 .iter()
                 .any(|(r, nw)| *r == c.rule && nw.start < c.core.end && c.core.start < nw.end)
         });
-        // Longest term wins; ties: severe form, then earlier start, then earlier rule.
+        // Longest term wins; ties: severe form, then a self-lapse form, then earlier start,
+        // then earlier rule.
         cands.sort_by(|a, b| {
             (b.core.end - b.core.start)
                 .cmp(&(a.core.end - a.core.start))
                 .then((a.kind != PatKind::Severe).cmp(&(b.kind != PatKind::Severe)))
+                .then((a.kind != PatKind::SelfLapse).cmp(&(b.kind != PatKind::SelfLapse)))
                 .then(a.core.start.cmp(&b.core.start))
                 .then(a.rule.cmp(&b.rule))
         });
@@ -515,7 +602,7 @@ impl RuleSet {
 
     fn analyse<'a>(&self, text: &'a str, emphasis: &[Range<usize>], cands: &[Cand]) -> Para<'a> {
         let tokens = word_ranges(text);
-        let mut marks = vec![0u16; tokens.len()];
+        let mut marks = vec![0u32; tokens.len()];
         let mut part_hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.cues.part_def.len()];
         if let Some(m) = &self.cues.matcher {
             for h in m.find_all(text) {
@@ -534,6 +621,7 @@ impl RuleSet {
                 }
             }
         }
+        self.cues.words.mark(text, &tokens, &mut marks);
         let mut quotes = quote_spans(text);
         quotes.extend(emphasis.iter().cloned());
         let titlecase = is_titlecase(text, &tokens);
@@ -600,7 +688,11 @@ impl RuleSet {
     /// The frame of a hit and the self code that applies to it (`None`: not this sense).
     fn frame(&self, rule: &Rule, cand: &Cand, p: &Para) -> Option<(Frame, SelfCode)> {
         let h = &cand.core;
-        let code = rule.self_code;
+        let code = if cand.kind == PatKind::SelfLapse {
+            SelfCode::Lapse
+        } else {
+            rule.self_code
+        };
         if overlaps_any(&p.quotes, h) {
             return Some((Frame::Quoted, code));
         }
@@ -615,6 +707,13 @@ impl RuleSet {
             return Some((Frame::Advice, code));
         }
         if self.cue_adjacent(CueKind::Negation, p, h, NEGATION_GAP) {
+            return Some((Frame::Negated, code));
+        }
+        // Who the term is said of, when it is a predicate ("my sponsor has been an …") or an
+        // object ("I met an …"); a negative subject ("None of the people … are …") negates it.
+        let lo = p.tokens.partition_point(|t| t.end <= clause_start);
+        let who = p.who(h, lo, rule.person_noun);
+        if who == Who::Negative {
             return Some((Frame::Negated, code));
         }
         if self.cue_in_reach(
@@ -654,11 +753,25 @@ impl RuleSet {
             return Some((Frame::SelfIdentification, code));
         }
 
-        let about_people = rule.about_people && cand.kind != PatKind::Sense;
+        let about_people =
+            rule.about_people && !matches!(cand.kind, PatKind::Sense | PatKind::SelfLapse);
         if about_people && p.attributive_on_thing(h) {
             return None;
         }
-        let referent = p.referent(h, rule.self_scope, &sentence, &masked);
+        let who = if rule.self_scope == SelfScope::Phrase {
+            who
+        } else {
+            Who::Unknown
+        };
+        let referent = match who {
+            Who::Writer => Some(Referent::Writer),
+            Who::Person => Some(Referent::Other),
+            Who::Thing if about_people => return None,
+            Who::Thing => Some(Referent::Other),
+            Who::Negative | Who::Unknown => {
+                p.referent(h, rule.self_scope, &sentence, clause_start, &masked)
+            }
+        };
         let referent = match referent {
             Some(r) => r,
             None if about_people => {
@@ -696,8 +809,11 @@ impl RuleSet {
                 return self.def_adjacent(def, p, h, ADJACENT_GAP);
             }
             let Some(b) = def.before else { return false };
+            // A report's words come before the term ("referred to my dad as …"); a term inside
+            // a reporting cue's gap is its object, in the writer's words ("treats … as").
+            let reporting = matches!(kind, CueKind::Reporting | CueKind::ReportingActive);
             p.part_hits[b].iter().any(|r| {
-                if covers(r, h) {
+                if !reporting && covers(r, h) {
                     return true;
                 }
                 r.start >= scope_start
@@ -706,6 +822,8 @@ impl RuleSet {
                     && p.words_between(r.end, h.start) <= reach
                     && !self.scope_broken(p, r.end, h.start)
                     && (kind != CueKind::ReportingActive || !p.subject_is_writer(r.start))
+                    && !(reporting
+                        && (p.report_is_quoted(r.end, h) || p.new_clause_between(r.end, h.start)))
             })
         })
     }
@@ -738,9 +856,17 @@ impl RuleSet {
         }
         let before_ok = def.before.is_none_or(|b| {
             p.part_hits[b].iter().any(|r| {
-                r.end <= h.start
-                    && p.gap_ok(r.end, h.start, gap)
-                    && !self.scope_broken(p, r.end, h.start)
+                // A negation may run into the term: "never just a cry for help".
+                // (only through an opening intensifier or determiner of the term).
+                let into_term = def.kind == CueKind::Negation
+                    && r.start < h.start
+                    && r.end > h.start
+                    && r.end < h.end
+                    && p.starts_with_modifier(h);
+                into_term
+                    || (r.end <= h.start
+                        && p.gap_ok(r.end, h.start, gap)
+                        && !self.scope_broken(p, r.end, h.start))
             })
         });
         let after_ok = def.after.is_none_or(|a| {
@@ -937,13 +1063,25 @@ impl Para<'_> {
         };
         while i > 0 {
             let t = self.text[cl[i].clone()].trim_start();
-            if t.starts_with([':', '\u{2013}', '\u{2014}']) {
+            if t.starts_with([':', '\u{2013}', '\u{2014}']) || self.but_is_not_a_break(cl[i].start)
+            {
                 i -= 1;
             } else {
                 break;
             }
         }
         cl[i].start
+    }
+
+    /// A clause cut at "but" after a negative, quantifier or thing pronoun ("nothing but",
+    /// "all but", "anything but") is not a new clause.
+    fn but_is_not_a_break(&self, cut: usize) -> bool {
+        let k = self.tokens.partition_point(|t| t.end <= cut);
+        k > 0
+            && k < self.tokens.len()
+            && self.word(k).eq_ignore_ascii_case("but")
+            && self.adjacent(k - 1, k)
+            && self.marks[k - 1] & (NEG | QUANT | THING) != 0
     }
 
     /// Relative clauses ("who had told me I would be back,") that close with a comma before
@@ -990,7 +1128,7 @@ impl Para<'_> {
     }
 
     /// The token right before `h` (only whitespace between) carries `bit`.
-    fn preceded_by(&self, h: &Range<usize>, bit: u16) -> bool {
+    fn preceded_by(&self, h: &Range<usize>, bit: u32) -> bool {
         let k = self.tokens.partition_point(|t| t.end <= h.start);
         k > 0
             && self.marks[k - 1] & bit != 0
@@ -1032,12 +1170,383 @@ impl Para<'_> {
         false
     }
 
+    /// Only whitespace between token `a` and the next token `b`.
+    fn adjacent(&self, a: usize, b: usize) -> bool {
+        self.text[self.tokens[a].end..self.tokens[b].start]
+            .trim()
+            .is_empty()
+    }
+
+    fn word(&self, k: usize) -> &str {
+        &self.text[self.tokens[k].clone()]
+    }
+
+    /// A content word: no word-class mark, starts with a letter.
+    fn is_content(&self, k: usize) -> bool {
+        self.marks[k] & GRAMMAR == 0 && self.word(k).chars().next().is_some_and(char::is_alphabetic)
+    }
+
+    /// An unlisted "-ly" adverb ("basically", "genuinely"), looked past like an intensifier.
+    fn is_ly_adverb(&self, k: usize) -> bool {
+        let w = self.word(k);
+        self.is_content(k) && w.len() > 4 && w.to_ascii_lowercase().ends_with("ly")
+    }
+
+    fn is_adverb(&self, k: usize) -> bool {
+        self.marks[k] & INTENS != 0 || self.is_ly_adverb(k)
+    }
+
+    /// A comma and a coordinator start a new clause with its own subject between `a` and `b`:
+    /// "They called me difficult, and the … on the ward were kind" (not ", and a …", a list).
+    fn new_clause_between(&self, a: usize, b: usize) -> bool {
+        let lo = self.tokens.partition_point(|t| t.start < a);
+        let hi = self.tokens.partition_point(|t| t.end <= b);
+        (lo.max(1)..hi.saturating_sub(1)).any(|k| {
+            self.marks[k] & COORD != 0
+                && self.text[self.tokens[k - 1].end..self.tokens[k].start].contains(',')
+                && self.adjacent(k, k + 1)
+                && self.marks[k + 1]
+                    & (OTHER_REF | FIRST_POSS | OTHER_POSS | PERSON | FIRST | QUANT | THING | EXPL)
+                    != 0
+                && self.marks[k + 1] & OBJ == 0
+        })
+    }
+
+    /// The term's first word is an intensifier or determiner ("just a cry for help").
+    fn starts_with_modifier(&self, h: &Range<usize>) -> bool {
+        let k = self.tokens.partition_point(|t| t.end <= h.start);
+        k < self.tokens.len()
+            && self.tokens[k].start == h.start
+            && self.marks[k] & (INTENS | DET | QUANT) != 0
+    }
+
+    /// The words a reporting cue ending at `cue_end` reports are a quotation that closes before
+    /// the term, and a new phrase starts after it: "She said ‘recovery is a process’, and the
+    /// … in the hostel laughed" (the report is the quotation, not the term). A term right after
+    /// "a" / "an" stays reported ("they called him ‘difficult’ and a …").
+    fn report_is_quoted(&self, cue_end: usize, h: &Range<usize>) -> bool {
+        self.quotes.iter().any(|q| {
+            q.start >= cue_end
+                && q.end <= h.start
+                && self.words_between(cue_end, q.start) <= 2
+                && self.words_between(q.end, h.start) >= 2
+                && (!self.preceded_by(h, DET) || self.preceded_by(h, OTHER_REF))
+        })
+    }
+
+    /// Who a term is said of when the clause shows it: as the predicate of a linking verb
+    /// ("my sponsor has been an …", "None of them were …", "I have been a drug user and an …"),
+    /// or (for `person_noun` terms) as the object of a verb or preposition ("I met an …").
+    /// `lo` is the first token of the clause.
+    fn who(&self, h: &Range<usize>, lo: usize, person_noun: bool) -> Who {
+        let first = self.tokens.partition_point(|t| t.end <= h.start);
+        let after = self.tokens.partition_point(|t| t.start < h.end);
+        if first >= self.tokens.len() || after == 0 {
+            return Who::Unknown;
+        }
+        // A possessive term ("an alcoholic's son", "the addicts' room") describes what follows.
+        let last = self.word(after - 1);
+        let tail = &self.text[h.end..];
+        if last.ends_with("'s")
+            || last.ends_with("\u{2019}s")
+            || tail.starts_with(['\'', '\u{2019}'])
+        {
+            return Who::Unknown;
+        }
+        // An attributive term ("an alcoholic household") names no person itself.
+        let attributive =
+            after < self.tokens.len() && self.adjacent(after - 1, after) && self.is_content(after);
+        self.who_from(first, lo, person_noun && !attributive, 0)
+    }
+
+    /// The start of the words in front of a noun at `first` that belong to it (determiners,
+    /// quantifiers, intensifiers and, after a determiner, up to two adjectives), and whether
+    /// one of them is a determiner or quantifier.
+    fn np_start(&self, first: usize, lo: usize) -> (usize, bool) {
+        let mut start = first;
+        let mut k = first;
+        let mut has_det = false;
+        let mut adjectives = 0;
+        while k > lo && self.adjacent(k - 1, k) {
+            let t = k - 1;
+            let m = self.marks[t];
+            if m & (DET | QUANT) != 0 {
+                has_det = true;
+                start = t;
+            } else if self.is_adverb(t) {
+                start = t;
+            } else if adjectives < 2
+                && (self.is_content(t) || self.marks[t] & (PERSON | OBJ | FIRST) == PERSON)
+            {
+                // Adjectives and noun modifiers ("a peer worker", "a drug user").
+                adjectives += 1;
+            } else {
+                break;
+            }
+            k = t;
+        }
+        (start, has_det)
+    }
+
+    fn who_from(&self, first: usize, lo: usize, person_noun: bool, depth: u8) -> Who {
+        let (np, has_det) = self.np_start(first, lo);
+        if np <= lo {
+            return Who::Unknown;
+        }
+        let lead = np - 1;
+        let gap = self.text[self.tokens[lead].end..self.tokens[np].start].trim();
+        let m = self.marks[lead];
+        // Coordination: "a drug user and an …", "a mother, a sister and an …" say the same
+        // subject's nouns; "I met a nurse and an …" the same verb's objects.
+        if gap == "," || (gap.is_empty() && m & COORD != 0) {
+            if depth >= 3 || (gap == "," && !has_det) {
+                return Who::Unknown;
+            }
+            let head = if gap.is_empty() {
+                if lead <= lo {
+                    return Who::Unknown;
+                }
+                lead - 1
+            } else {
+                lead
+            };
+            if head < lo || !(self.is_content(head) || self.marks[head] & PERSON != 0) {
+                return Who::Unknown;
+            }
+            if self.marks[head] & (FIRST | OBJ) != 0 {
+                return Who::Unknown;
+            }
+            return self.who_from(head, lo, person_noun, depth + 1);
+        }
+        if !gap.is_empty() {
+            return Who::Unknown;
+        }
+        if m & LINK != 0 {
+            return self.subject_of(lead, lo);
+        }
+        if m & COMPLEMENT != 0 {
+            // "felt like", "looked like": linking only after a linking verb.
+            if lead > lo && self.adjacent(lead - 1, lead) && self.marks[lead - 1] & LINK != 0 {
+                return self.subject_of(lead - 1, lo);
+            }
+            return Who::Unknown;
+        }
+        if m & AUX != 0 && m & (FIRST | PERSON) == 0 {
+            // "we had two …": an auxiliary before a noun phrase is a main verb.
+            if has_det {
+                return if person_noun {
+                    Who::Person
+                } else {
+                    Who::Unknown
+                };
+            }
+            return self.subject_of(lead, lo);
+        }
+        if m & PREP != 0 && m & (FIRST | PERSON) == 0 {
+            if self.word(lead).eq_ignore_ascii_case("of") {
+                // "I was one of the …", "he was one of many …": the quantifier's own place.
+                let partitive = lead > lo
+                    && depth < 3
+                    && self.adjacent(lead - 1, lead)
+                    && self.marks[lead - 1] & QUANT != 0
+                    && self.marks[lead - 1] & NEG == 0;
+                if partitive {
+                    return self.who_from(lead - 1, lo, person_noun, depth + 1);
+                }
+                return Who::Unknown;
+            }
+            // "next to an …", "surrounded by …".
+            return if person_noun {
+                Who::Person
+            } else {
+                Who::Unknown
+            };
+        }
+        if person_noun && has_det && self.is_content(lead) && !self.is_ly_adverb(lead) {
+            // The object of a verb: "I met an …", "we had two …".
+            return Who::Person;
+        }
+        Who::Unknown
+    }
+
+    /// The subject of the linking verb at `c`: back past auxiliaries, intensifiers and (for
+    /// "to be" and "being") one main verb: "I hated being …", "my sponsor used to be …".
+    fn subject_of(&self, c: usize, lo: usize) -> Who {
+        let mc = self.marks[c];
+        // The linking word may carry its subject: "I'm", "he's", "it's", "there's".
+        if mc & NEG != 0 {
+            return Who::Negative;
+        }
+        if mc & FIRST != 0 && mc & OBJ == 0 {
+            return Who::Writer;
+        }
+        if mc & PERSON != 0 {
+            return Who::Person;
+        }
+        if mc & EXPL != 0 {
+            return Who::Unknown;
+        }
+        if mc & THING != 0 {
+            return Who::Thing;
+        }
+        let gerund = self.word(c).to_ascii_lowercase().ends_with("ing");
+        let mut j = c;
+        let mut infinitive = false;
+        let mut verb_skipped = false;
+        let mut skips = 0;
+        loop {
+            if j <= lo || !self.adjacent(j - 1, j) {
+                return Who::Unknown;
+            }
+            let t = j - 1;
+            let m = self.marks[t];
+            let auxiliary =
+                m & (AUX | LINK | INTENS) != 0 && m & (FIRST | PERSON | THING | EXPL | NEG) == 0;
+            if auxiliary || self.is_ly_adverb(t) {
+                if self.word(t).eq_ignore_ascii_case("to") {
+                    infinitive = true;
+                }
+                skips += 1;
+                if skips > 5 {
+                    return Who::Unknown;
+                }
+                j = t;
+                continue;
+            }
+            if (infinitive || gerund) && !verb_skipped && self.is_content(t) {
+                verb_skipped = true;
+                j = t;
+                continue;
+            }
+            break;
+        }
+        self.classify_subject(j - 1, lo)
+    }
+
+    /// Who the subject ending at token `s` is: the writer, a person, a thing, a negative
+    /// ("None of the people in my group"), or unknown.
+    fn classify_subject(&self, s: usize, lo: usize) -> Who {
+        let m = self.marks[s];
+        if m & NEG != 0 {
+            return Who::Negative;
+        }
+        if m & FIRST != 0 && m & OBJ == 0 {
+            return Who::Writer;
+        }
+        if m & EXPL != 0 {
+            // "Nobody there was …", "no patient there was …": a place, after the subject.
+            if s > lo && self.adjacent(s - 1, s) {
+                if self.marks[s - 1] & NEG != 0 {
+                    return Who::Negative;
+                }
+                if self.is_content(s - 1) || self.marks[s - 1] & (PERSON | OBJ) == PERSON {
+                    return self.classify_subject(s - 1, lo);
+                }
+            }
+            return Who::Unknown;
+        }
+        if m & THING != 0 {
+            return Who::Thing;
+        }
+        if m & (PERSON | OBJ) == 0 && !self.is_content(s) {
+            return Who::Unknown;
+        }
+        let mut person = m & PERSON != 0;
+        // "all of us", "many of us"; not "the nurse who looked after me".
+        let mut writer = m & FIRST != 0
+            && s > lo
+            && self.adjacent(s - 1, s)
+            && self.word(s - 1).eq_ignore_ascii_case("of");
+        let mut determined = false;
+        // Walk the subject's noun phrase back to its left edge, through prepositional phrases
+        // ("the lads on my street", "none of the people in my group") and reduced relatives
+        // ("the man I met").
+        let mut k = s;
+        let mut steps = 0;
+        while k > lo && steps < 10 && self.adjacent(k - 1, k) {
+            let t = k - 1;
+            let mt = self.marks[t];
+            if mt & NEG != 0 {
+                if self.negative_heads(t + 1, s) {
+                    return Who::Negative;
+                }
+                break;
+            }
+            if mt & PERSON != 0 {
+                person = true;
+            }
+            if mt & FIRST != 0 {
+                // "me and my mates", "my sponsor and I"
+                let coordinated = (t + 1 < self.tokens.len() && self.marks[t + 1] & COORD != 0)
+                    || (t > 0 && self.marks[t - 1] & COORD != 0);
+                if coordinated {
+                    writer = true;
+                }
+            }
+            if mt & (DET | FIRST_POSS | OTHER_POSS | QUANT) != 0 {
+                determined = true;
+                // The left edge, unless a preposition continues the phrase to the left.
+                let continues = t > lo
+                    && self.adjacent(t - 1, t)
+                    && self.marks[t - 1] & (PREP | NEG | COORD) != 0;
+                if !continues {
+                    break;
+                }
+            }
+            k = t;
+            steps += 1;
+        }
+        if writer {
+            return Who::Writer;
+        }
+        if person {
+            return Who::Person;
+        }
+        if self.is_content(s) {
+            let w = self.word(s);
+            let initial = s == 0
+                || self.text[self.tokens[s - 1].end..self.tokens[s].start]
+                    .contains(['.', '!', '?', '"', '\u{201c}']);
+            if starts_upper(w) && !initial {
+                // A name: "After rehab, Tom was …" (only mid-sentence, where capitals say so).
+                return Who::Person;
+            }
+            if determined {
+                return Who::Thing;
+            }
+        }
+        Who::Unknown
+    }
+
+    /// The words after a negative word (from token `n`) continue the subject ending at `s`:
+    /// "none of …", "nobody on that ward", "no patient", "not one person on …", "nobody I met".
+    fn negative_heads(&self, n: usize, s: usize) -> bool {
+        if n > s {
+            return false;
+        }
+        if n == s {
+            return true;
+        }
+        let m = self.marks[n];
+        if m & (PREP | EXPL | REL) != 0 {
+            return true;
+        }
+        if m & FIRST != 0 && m & OBJ == 0 {
+            return true;
+        }
+        if m & PERSON != 0 || self.is_content(n) {
+            return self.marks[n + 1] & (PREP | EXPL | REL) != 0;
+        }
+        false
+    }
+
     /// Who the term is about: the writer, someone else, or unknown.
     fn referent(
         &self,
         h: &Range<usize>,
         scope: SelfScope,
         sentence: &Range<usize>,
+        clause_start: usize,
         masked: &[Range<usize>],
     ) -> Option<Referent> {
         let first = self.tokens.partition_point(|t| t.end <= h.start);
@@ -1071,11 +1580,27 @@ impl Para<'_> {
             k -= 1;
             end = self.tokens[k].start;
         }
-        // 3. The nearest person before, within the sentence.
+        // 3. The nearest person before, within the clause when it has a subject of its own
+        //    ("Staff called me difficult, but the real … on the ward": the writer is in another
+        //    clause; "I stayed clean and then relapsed" shares the writer).
+        let own_subject = self
+            .tokens
+            .iter()
+            .zip(&self.marks)
+            .take(first)
+            .any(|(t, m)| {
+                t.start >= clause_start
+                    && m & (FIRST | PERSON | FIRST_POSS | OTHER_POSS | DET | THING | EXPL) != 0
+            });
+        let lower = if own_subject {
+            sentence.start.max(clause_start)
+        } else {
+            sentence.start
+        };
         let mut seen = 0;
         for k in (0..first).rev() {
             let t = &self.tokens[k];
-            if t.end <= sentence.start {
+            if t.end <= lower {
                 break;
             }
             if overlaps_any(masked, t) {
@@ -1116,4 +1641,26 @@ impl Para<'_> {
         }
         None
     }
+}
+
+/// The `@intensifiers` macro for rule patterns: up to two words from the frame list.
+fn intensifier_macro(list: &[String]) -> String {
+    let words: Vec<&str> = list
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        return String::new();
+    }
+    let group = format!("({})?", words.join("|"));
+    format!("{group} {group}")
+}
+
+/// Replaces `@intensifiers` in a rule pattern (not in `re:` patterns).
+fn expand_macros(pattern: &str, intensifiers: &str) -> String {
+    if pattern.trim_start().starts_with("re:") || !pattern.contains("@intensifiers") {
+        return pattern.to_string();
+    }
+    pattern.replace("@intensifiers", intensifiers)
 }

@@ -17,6 +17,7 @@ mod pattern;
 mod quotes;
 mod rule;
 mod settings;
+mod words;
 
 pub(crate) use engine::is_table_id;
 pub use engine::RuleSet;

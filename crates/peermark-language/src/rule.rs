@@ -186,7 +186,11 @@ pub struct Rule {
     pub patterns: Vec<String>,
     pub severe_patterns: Vec<String>,
     pub sense_patterns: Vec<String>,
+    /// Forms the self code does not cover (first-person use is still a lapse).
+    pub self_lapse_patterns: Vec<String>,
     pub not_when: Vec<String>,
+    /// The term names or labels a person: as an object it is about someone else.
+    pub person_noun: bool,
     /// `why` with any listed term in it put in quotation marks, for messages (so that
     /// peermark's self-check of its own feedback never counts the explanation as a lapse).
     pub(crate) why_display: String,
@@ -266,6 +270,7 @@ impl Rule {
         if spec.patterns.is_empty()
             && spec.sense_patterns.is_empty()
             && spec.severe_patterns.is_empty()
+            && spec.self_lapse_patterns.is_empty()
         {
             return Err(field(
                 "patterns",
@@ -308,7 +313,9 @@ impl Rule {
             patterns: spec.patterns.clone(),
             severe_patterns: spec.severe_patterns.clone(),
             sense_patterns: spec.sense_patterns.clone(),
+            self_lapse_patterns: spec.self_lapse_patterns.clone(),
             not_when: spec.not_when.clone(),
+            person_noun: spec.person_noun,
             why_display: spec.why.trim().to_string(),
         })
     }

@@ -68,6 +68,16 @@ pub struct RuleSpec {
     /// such as "I was sent to the loony bin").
     #[serde(default)]
     pub self_scope: Option<String>,
+    /// Extension: forms whose wording fixes a sense the self code does not cover (L65 "a bit
+    /// OCD about tidying" is a quirk, not the writer's own OCD): first-person use is still a
+    /// lapse. Like `sense_patterns`, `about_people` is not checked for them.
+    #[serde(default)]
+    pub self_lapse_patterns: Vec<String>,
+    /// Extension: the term names or labels a person ("an addict", "two schizophrenics"): as the
+    /// object of a verb or preposition ("I met an addict", "we had two schizophrenics") it is
+    /// about someone else, not the writer.
+    #[serde(default)]
+    pub person_noun: bool,
     /// Quoted, reported or mentioned use: "ok" (default; every table row) or "lapse".
     #[serde(default)]
     pub quoted: Option<String>,
@@ -138,6 +148,36 @@ pub struct FrameCues {
     /// Extension: words that end the reach of a reporting, mention, advice or past-self cue
     /// ("before", "when", "because": "he told us he loved us the night before he …").
     pub scope_breaks: Vec<String>,
+    /// Extension: copulas and linking verbs ("is", "was", "been", "became", "seemed", "I'm",
+    /// "he's"): a term right after one (past determiners and intensifiers) is said of the
+    /// verb's subject.
+    pub linking: Vec<String>,
+    /// Extension: "like", "as": linking only right after a linking verb ("felt like",
+    /// "looked like", "was seen as").
+    pub complement_markers: Vec<String>,
+    /// Extension: adverbs and intensifiers between a subject and its predicate ("completely",
+    /// "pretty", "much more"). Looked past when finding a predicate's subject; a rule pattern
+    /// may write `@intensifiers` for up to two of them.
+    pub intensifiers: Vec<String>,
+    /// Extension: auxiliaries looked past between a subject and its verb ("has", "can",
+    /// "would", "to").
+    pub auxiliaries: Vec<String>,
+    /// Extension: negative subjects ("none", "nobody", "no one", "neither", "not one", "no"):
+    /// a term said of them is negated ("None of the people in my group are …").
+    pub negative_subjects: Vec<String>,
+    /// Extension: object pronouns ("me", "them"): never the subject of a linking verb.
+    pub object_pronouns: Vec<String>,
+    /// Extension: coordinators ("and", "or"): "I have been a drug user and an addict" says both
+    /// nouns of the same subject.
+    pub coordinators: Vec<String>,
+    /// Extension: prepositions ("to", "by", "for"): a person term right after one is about
+    /// someone else ("next to an addict", "surrounded by junkies").
+    pub prepositions: Vec<String>,
+    /// Extension: expletive subjects ("there", "here"): "there was a … " says nothing about who.
+    pub expletives: Vec<String>,
+    /// Extension: pronouns for things, not people ("it", "this", "what"): "what looked like …"
+    /// is said of a thing.
+    pub thing_pronouns: Vec<String>,
 }
 
 impl FrameCues {
@@ -168,6 +208,16 @@ impl FrameCues {
             &mut self.function_words,
             &mut self.relative,
             &mut self.scope_breaks,
+            &mut self.linking,
+            &mut self.complement_markers,
+            &mut self.intensifiers,
+            &mut self.auxiliaries,
+            &mut self.negative_subjects,
+            &mut self.object_pronouns,
+            &mut self.coordinators,
+            &mut self.prepositions,
+            &mut self.expletives,
+            &mut self.thing_pronouns,
         ]
     }
 
@@ -192,11 +242,21 @@ impl FrameCues {
             self.function_words,
             self.relative,
             self.scope_breaks,
+            self.linking,
+            self.complement_markers,
+            self.intensifiers,
+            self.auxiliaries,
+            self.negative_subjects,
+            self.object_pronouns,
+            self.coordinators,
+            self.prepositions,
+            self.expletives,
+            self.thing_pronouns,
         ]
     }
 
     /// The lists with their names, in a fixed order.
-    pub(crate) fn named(&self) -> [(&'static str, &Vec<String>); 19] {
+    pub(crate) fn named(&self) -> [(&'static str, &Vec<String>); 29] {
         [
             ("reporting", &self.reporting),
             ("reporting_active", &self.reporting_active),
@@ -217,6 +277,16 @@ impl FrameCues {
             ("function_words", &self.function_words),
             ("relative", &self.relative),
             ("scope_breaks", &self.scope_breaks),
+            ("linking", &self.linking),
+            ("complement_markers", &self.complement_markers),
+            ("intensifiers", &self.intensifiers),
+            ("auxiliaries", &self.auxiliaries),
+            ("negative_subjects", &self.negative_subjects),
+            ("object_pronouns", &self.object_pronouns),
+            ("coordinators", &self.coordinators),
+            ("prepositions", &self.prepositions),
+            ("expletives", &self.expletives),
+            ("thing_pronouns", &self.thing_pronouns),
         ]
     }
 }

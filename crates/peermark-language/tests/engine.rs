@@ -364,6 +364,150 @@ fn awareness_is_a_strength() {
     assert!(!f[0].awareness && !f[0].lapse);
 }
 
+// ---------------------------------------------------------------------------- who a term is said of
+
+#[test]
+fn predicates_take_their_subject() {
+    // A possessive does not make the subject the writer: "my sponsor" is someone else.
+    for (rule, t) in [
+        ("L13", "I think my sponsor has been an alcoholic for years."),
+        ("L06", "My friend has been psychotic since the summer."),
+        ("L12", "When I met him, my best mate was a junkie."),
+        ("L12", "The man I met at the station was a junkie."),
+        ("L13", "The nurse who looked after me was an alcoholic."),
+    ] {
+        assert_eq!(frame(rule, t), Some((Frame::OwnVoiceOther, true)), "{t}");
+    }
+    // The writer, through coordination, linking verbs and "one of".
+    for (rule, t) in [
+        ("L12", "I have been a drug user and a junkie."),
+        ("L12", "I was a mother, a sister and a junkie."),
+        (
+            "L12",
+            "I was one of the junkies hanging around the station.",
+        ),
+        ("L12", "Me and my mates were all junkies back then."),
+        ("L19", "I felt like a psycho for hearing voices."),
+    ] {
+        assert_eq!(frame(rule, t), Some((Frame::OwnVoiceSelf, false)), "{t}");
+    }
+    // A thing is not a person: about-people terms need one.
+    assert!(of("L21", "My life was pretty crazy that year.").is_empty());
+    assert!(of("L21", "I told my mum the whole thing was crazy.").is_empty());
+    // "what looked like" is said of a thing, in the writer's words about someone else's act.
+    if has_rule("L60") {
+        assert!(lapse(
+            "L60",
+            "I saw what looked like a suicidal gesture from the lad in bed three."
+        ));
+    }
+}
+
+#[test]
+fn person_nouns_as_objects_are_about_others() {
+    for (rule, t) in [
+        ("L01", "We had two schizophrenics on the ward that month."),
+        ("L04", "I interviewed two bulimics for my project."),
+        ("L13", "I've known many alcoholics."),
+        ("L12", "I sat next to a junkie on the bus."),
+        ("L12", "I was surrounded by junkies in the hostel."),
+    ] {
+        assert_eq!(frame(rule, t), Some((Frame::OwnVoiceOther, true)), "{t}");
+    }
+    // ... but not "an addict like me", nor an event the writer made.
+    assert!(!lapse(
+        "L11",
+        "It was hard for an addict like me to find work."
+    ));
+    if has_rule("L58") {
+        assert!(!lapse("L58", "I survived a failed attempt on my life."));
+    }
+}
+
+#[test]
+fn negative_subjects_negate() {
+    for (rule, t) in [
+        ("L12", "None of the people in my group are junkies."),
+        ("L19", "Nobody on that ward was a psycho."),
+        ("L23", "Not one person on that ward was a nutter."),
+        ("L13", "Neither of my parents was an alcoholic."),
+        ("L21", "Nobody there was crazy."),
+        (
+            "L12",
+            "It was never just a junkie's problem, and he was never a junkie.",
+        ),
+    ] {
+        let f = of(rule, t);
+        assert!(
+            f.iter().any(|f| f.frame == Frame::Negated) && !f.iter().any(|f| f.lapse),
+            "{t}: {f:?}"
+        );
+    }
+    // A negative word elsewhere in the sentence is not the subject.
+    assert!(lapse("L12", "No one realised my brother was a junkie."));
+    assert!(lapse("L12", "Nobody knew he was a junkie."));
+}
+
+#[test]
+fn reports_and_their_scope() {
+    // Reported labels of third persons.
+    for (rule, t) in [
+        (
+            "L13",
+            "The social worker referred to my dad as an alcoholic.",
+        ),
+        (
+            "L12",
+            "A neighbour always referred to my brother as a junkie.",
+        ),
+    ] {
+        assert_eq!(frame(rule, t), Some((Frame::Reported, false)), "{t}");
+    }
+    // The writer's own labelling is not a report.
+    assert!(lapse(
+        "L12",
+        "I referred to my uncle as a junkie for years."
+    ));
+    // A clause break ends the report, and the writer of the first clause.
+    assert!(lapse(
+        "L19",
+        "Staff called me difficult, but the real psycho on the ward was the night manager."
+    ));
+    assert!(lapse(
+        "L12",
+        "They called me a liar, and the junkies on the corridor laughed."
+    ));
+    assert!(!lapse("L12", "They called me a liar, and a junkie."));
+    // A report whose words are a quotation does not reach past it.
+    assert!(lapse(
+        "L12",
+        "She said ‘recovery is a process’, and the junkies in the hostel laughed."
+    ));
+    assert!(!lapse("L12", "They called him ‘difficult’ and a junkie."));
+    // Rejecting a word and past self-description with "say" / "think".
+    assert!(!lapse("L12", "I refuse to call them junkies."));
+    assert!(!lapse(
+        "L39",
+        "I used to think I was a manipulative person; now I understand I was trying to cope."
+    ));
+    assert!(!lapse(
+        "L12",
+        "I used to believe I was nothing but a junkie; now I know I am much more."
+    ));
+}
+
+#[test]
+fn plural_possessives_are_not_quotes() {
+    assert!(lapse(
+        "L12",
+        "At the residents' meeting the junkies sat at the back, and the volunteers' patience ran out."
+    ));
+    assert!(lapse(
+        "L13",
+        "We were taught ‘recovery is a process’, but the alcoholics upstairs never got help."
+    ));
+}
+
 // ---------------------------------------------------------------------------- word senses
 
 #[test]
@@ -525,6 +669,25 @@ fn later_rules_replace_earlier_ones_and_disabled_rules_go() {
         vec!["L12", "X01"]
     );
     assert!(f.iter().all(|f| f.lapse));
+}
+
+#[test]
+fn intensifier_macro_and_self_lapse_patterns() {
+    let mut s = part_one();
+    let mut r = rule("X01", "(is|was) @intensifiers {wombat*}");
+    r.about_people = true;
+    r.self_code = Some("ok".into());
+    r.self_lapse_patterns = vec!["{wombat*} about (tidy*|tidiness)".into()];
+    s.rule.push(r);
+    let set = RuleSet::compile(&s).unwrap();
+    let lapses = |t: &str| set.check_text(t).iter().any(|f| f.rule == "X01" && f.lapse);
+    assert!(lapses("My brother is pretty wombat."));
+    assert!(lapses("My brother was much more wombat after that."));
+    assert!(!lapses("I am completely wombat."));
+    // A self-lapse form counts in first person too.
+    assert!(lapses("I am wombat about tidying."));
+    // No person, no hit.
+    assert!(set.check_text("The garden is totally wombat.").is_empty());
 }
 
 #[test]

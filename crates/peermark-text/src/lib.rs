@@ -14,5 +14,5 @@ pub mod words;
 
 pub use document::{Document, Hint, Origin, Paragraph, ParagraphKind, Position, SourceLines};
 pub use phrase::{compile_phrase, Hit, Matcher, PhraseError};
-pub use sentences::{clauses, sentences};
+pub use sentences::{clauses, enumeration_items, sentences};
 pub use words::{count_words, word_ranges};

@@ -128,8 +128,47 @@ fn split_on(s: &str, base: usize, words: &[&str]) -> Vec<Range<usize>> {
     out
 }
 
+/// Number of short items (at most three words each) in the longest enumeration of a sentence
+/// ("hope, connectedness, identity, meaning and empowerment" has five). Used to tell a list
+/// of terms from a sentence that explains something.
+pub fn enumeration_items(sentence: &str) -> usize {
+    let short = |t: &str| (1..=3).contains(&crate::count_words(t));
+    let segs: Vec<&str> = sentence.split([',', ';']).map(str::trim).collect();
+    let mut best = 0;
+    for start in 1..segs.len() {
+        // The segment before the first comma supplies the enumeration's first item.
+        let mut n = 1;
+        for seg in &segs[start..] {
+            let seg = seg.strip_prefix("and ").or_else(|| seg.strip_prefix("or ")).unwrap_or(seg);
+            let seg = seg.trim_end_matches(['.', '!', '?']);
+            if let Some((a, _)) = seg.split_once(" and ").or_else(|| seg.split_once(" or ")) {
+                if short(a) {
+                    n += 2;
+                }
+                break;
+            }
+            if short(seg) {
+                n += 1;
+            } else {
+                break;
+            }
+        }
+        best = best.max(n);
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn enumerations_are_counted() {
+        use super::enumeration_items as e;
+        assert_eq!(e("CHIME is connectedness, hope, identity, meaning and empowerment."), 5);
+        assert!(e("Peer support is about connection, worldview, mutuality and moving towards hope rather than fear.") >= 4);
+        assert!(e("Hope means believing that things can get better, and that a good life is possible for me.") < 4);
+        assert!(e("When I lost my job and some friends, I became very isolated, and I think this kept me unwell.") < 4);
+    }
+
     use super::*;
 
     fn split(t: &str) -> Vec<&str> {
