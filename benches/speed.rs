@@ -48,35 +48,66 @@ fn main() {
         .map(|p| peermark::ingest::read_file(p, peermark::ingest::Format::Docx).unwrap())
         .collect();
     let words: usize = docs.iter().map(|d| d.body_words()).sum::<usize>() / docs.len();
-    println!("samples: {} .docx essays (python-docx), {words} body words on average\n", docs.len());
+    println!(
+        "samples: {} .docx essays (python-docx), {words} body words on average\n",
+        docs.len()
+    );
 
     let n = 200;
-    let ours = time("read .docx (zip + quick-xml, peermark-ingest)", "per essay", n, || {
-        for b in &bytes {
-            std::hint::black_box(peermark::ingest::read_bytes(b, peermark::ingest::Format::Docx).unwrap());
-        }
-    }) / bytes.len() as u32;
-    let theirs = time("read .docx (docx-rs read_docx + text walk)", "per essay", n / 4, || {
-        for b in &bytes {
-            std::hint::black_box(docx_rs_text(b));
-        }
-    }) / bytes.len() as u32;
-    println!("  → peermark-ingest is {:.1}× faster than docx-rs on these files\n", theirs.as_secs_f64() / ours.as_secs_f64());
+    let ours = time(
+        "read .docx (zip + quick-xml, peermark-ingest)",
+        "per essay",
+        n,
+        || {
+            for b in &bytes {
+                std::hint::black_box(
+                    peermark::ingest::read_bytes(b, peermark::ingest::Format::Docx).unwrap(),
+                );
+            }
+        },
+    ) / bytes.len() as u32;
+    let theirs = time(
+        "read .docx (docx-rs read_docx + text walk)",
+        "per essay",
+        n / 4,
+        || {
+            for b in &bytes {
+                std::hint::black_box(docx_rs_text(b));
+            }
+        },
+    ) / bytes.len() as u32;
+    println!(
+        "  → peermark-ingest is {:.1}× faster than docx-rs on these files\n",
+        theirs.as_secs_f64() / ours.as_secs_f64()
+    );
 
-    let lang = time("language check (all rules, one pass + frames)", "per essay", n, || {
-        for d in &docs {
-            std::hint::black_box(rubric.language.check(d));
-        }
-    }) / docs.len() as u32;
-    println!("  → {:.3} ms per essay of ~{words} words (target ≤ 1 ms per 1,500 words)", lang.as_secs_f64() * 1e3);
+    let lang = time(
+        "language check (all rules, one pass + frames)",
+        "per essay",
+        n,
+        || {
+            for d in &docs {
+                std::hint::black_box(rubric.language.check(d));
+            }
+        },
+    ) / docs.len() as u32;
+    println!(
+        "  → {:.3} ms per essay of ~{words} words (target ≤ 1 ms per 1,500 words)",
+        lang.as_secs_f64() * 1e3
+    );
     time("safeguarding scan", "per essay", n, || {
         for d in &docs {
             std::hint::black_box(rubric.safeguarding.scan(d));
         }
     });
-    time("analyse + score (check_document, all criteria)", "per essay", n, || {
-        for d in &docs {
-            std::hint::black_box(peermark::check_document(&rubric, d, "e", "e.docx"));
-        }
-    });
+    time(
+        "analyse + score (check_document, all criteria)",
+        "per essay",
+        n,
+        || {
+            for d in &docs {
+                std::hint::black_box(peermark::check_document(&rubric, d, "e", "e.docx"));
+            }
+        },
+    );
 }

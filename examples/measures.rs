@@ -15,7 +15,11 @@ fn main() {
         let doc = peermark::ingest::read_file(path, format).expect("readable");
         let findings = rubric.language.check(&doc);
         let a = peermark::analyse::analyse(&rubric, &doc, &findings);
-        let values: Vec<String> = a.values.iter().map(|(k, v)| format!("{k}={}", (v * 100.0).round() / 100.0)).collect();
+        let values: Vec<String> = a
+            .values
+            .iter()
+            .map(|(k, v)| format!("{k}={}", (v * 100.0).round() / 100.0))
+            .collect();
         println!("{f}\t{}", values.join(" "));
     }
 }

@@ -17,7 +17,12 @@ pub struct Agreement {
 pub fn agreement(pairs: &[(u8, u8)], max_level: u8) -> Agreement {
     let n = pairs.len();
     if n == 0 {
-        return Agreement { n, exact: 0.0, adjacent: 0.0, qwk: 0.0 };
+        return Agreement {
+            n,
+            exact: 0.0,
+            adjacent: 0.0,
+            qwk: 0.0,
+        };
     }
     let exact = pairs.iter().filter(|(a, b)| a == b).count() as f64 / n as f64;
     let adjacent = pairs.iter().filter(|(a, b)| a.abs_diff(*b) <= 1).count() as f64 / n as f64;
@@ -38,7 +43,9 @@ pub fn quadratic_weighted_kappa(pairs: &[(u8, u8)], max_level: u8) -> f64 {
         observed[a as usize][b as usize] += 1.0;
     }
     let row: Vec<f64> = (0..k).map(|i| observed[i].iter().sum()).collect();
-    let col: Vec<f64> = (0..k).map(|j| (0..k).map(|i| observed[i][j]).sum()).collect();
+    let col: Vec<f64> = (0..k)
+        .map(|j| (0..k).map(|i| observed[i][j]).sum())
+        .collect();
     let (mut num, mut den) = (0.0, 0.0);
     for i in 0..k {
         for j in 0..k {

@@ -22,7 +22,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Mark one draft and print a report (for learners).
-    #[command(after_help = "Examples:\n  peermark check essay.docx\n  peermark check draft.txt --format json\n  cat draft.txt | peermark check -\n  peermark check essay.docx --strict   # exit 3 when not yet achieved")]
+    #[command(
+        after_help = "Examples:\n  peermark check essay.docx\n  peermark check draft.txt --format json\n  cat draft.txt | peermark check -\n  peermark check essay.docx --strict   # exit 3 when not yet achieved"
+    )]
     Check {
         /// The draft (.docx, .txt, .md), or - to read plain text from standard input.
         file: PathBuf,
@@ -36,7 +38,9 @@ pub enum Command {
         strict: bool,
     },
     /// Mark every submission under the paths, in parallel (for assessors).
-    #[command(after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and\nDIR/assessor-notes.csv (for the assessor only).")]
+    #[command(
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and\nDIR/assessor-notes.csv (for the assessor only)."
+    )]
     Mark {
         /// Files and folders to mark (folders are searched recursively).
         #[arg(required = true)]
@@ -106,8 +110,19 @@ fn use_color() -> bool {
 
 pub fn run(cli: Cli) -> Result<Done, UsageError> {
     match cli.command {
-        Command::Check { file, rubric, format, strict } => check(file, rubric, format, strict),
-        Command::Mark { paths, rubric, out, jobs, quiet } => mark(paths, rubric, out, jobs, quiet),
+        Command::Check {
+            file,
+            rubric,
+            format,
+            strict,
+        } => check(file, rubric, format, strict),
+        Command::Mark {
+            paths,
+            rubric,
+            out,
+            jobs,
+            quiet,
+        } => mark(paths, rubric, out, jobs, quiet),
         Command::Rubric {
             command: RubricCommand::Check { rubric },
         } => {
@@ -117,7 +132,11 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
                 for f in &failures {
                     eprintln!("{}: {f}", rubric.display());
                 }
-                return Err(UsageError(format!("{}: {} language rule example(s) do not behave as the rule says", rubric.display(), failures.len())));
+                return Err(UsageError(format!(
+                    "{}: {} language rule example(s) do not behave as the rule says",
+                    rubric.display(),
+                    failures.len()
+                )));
             }
             println!(
                 "{}: ok — rubric {:?}, {} criteria, {} measures, {} language rules (every rule example passes), sha256 {}",
@@ -157,7 +176,10 @@ pub fn explain(r: &crate::rubric::Rubric, id: &str) -> Result<String, UsageError
                     crate::rubric::condition::Op::Lt => "<",
                     crate::rubric::condition::Op::Eq => "==",
                 };
-                s.push_str(&format!("    - {} {op} {} — {}\n", cond.measure, cond.value, req.advice));
+                s.push_str(&format!(
+                    "    - {} {op} {} — {}\n",
+                    cond.measure, cond.value, req.advice
+                ));
             }
         }
         return Ok(s.trim_end().to_string());
@@ -173,16 +195,30 @@ pub fn explain(r: &crate::rubric::Rubric, id: &str) -> Result<String, UsageError
     )))
 }
 
-fn check(file: PathBuf, rubric: Option<PathBuf>, format: CheckFormat, strict: bool) -> Result<Done, UsageError> {
+fn check(
+    file: PathBuf,
+    rubric: Option<PathBuf>,
+    format: CheckFormat,
+    strict: bool,
+) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
     let (doc, submission, shown) = if file.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
-        (crate::read_stdin_text(&bytes), "stdin".to_string(), "-".to_string())
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+        (
+            crate::read_stdin_text(&bytes),
+            "stdin".to_string(),
+            "-".to_string(),
+        )
     } else {
         if !file.exists() {
-            return Err(UsageError(format!("{}: no such file; check the path", file.display())));
+            return Err(UsageError(format!(
+                "{}: no such file; check the path",
+                file.display()
+            )));
         }
         let Some(fmt) = peermark_ingest::Format::from_path(&file) else {
             return Err(UsageError(format!(
@@ -190,21 +226,37 @@ fn check(file: PathBuf, rubric: Option<PathBuf>, format: CheckFormat, strict: bo
                 file.display()
             )));
         };
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("essay").to_string();
-        (peermark_ingest::read_file(&file, fmt), stem, file.display().to_string())
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("essay")
+            .to_string();
+        (
+            peermark_ingest::read_file(&file, fmt),
+            stem,
+            file.display().to_string(),
+        )
     };
     let (result, doc) = match doc {
         Ok(d) => (crate::check_document(&r, &d, &submission, &shown), Some(d)),
-        Err(e) => (MarkResult::error(&submission, &shown, r.reference(), e.to_string()), None),
+        Err(e) => (
+            MarkResult::error(&submission, &shown, r.reference(), e.to_string()),
+            None,
+        ),
     };
     let out = match format {
         CheckFormat::Json => report::json::result_json(&result),
         CheckFormat::Text => report::text::render_check(&result, doc.as_ref(), &ctx, use_color()),
     };
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", out.trim_end()).map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
+    writeln!(stdout, "{}", out.trim_end())
+        .map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
     if result.status == Status::Error {
-        eprintln!("{}: {}", shown, result.message.as_deref().unwrap_or("could not be marked"));
+        eprintln!(
+            "{}: {}",
+            shown,
+            result.message.as_deref().unwrap_or("could not be marked")
+        );
         return Ok(Done::SomeFailed);
     }
     if strict && result.outcome != Some(Outcome::Achieved) {
@@ -213,7 +265,13 @@ fn check(file: PathBuf, rubric: Option<PathBuf>, format: CheckFormat, strict: bo
     Ok(Done::Ok)
 }
 
-fn mark(paths: Vec<PathBuf>, rubric: Option<PathBuf>, out: PathBuf, jobs: Option<usize>, quiet: bool) -> Result<Done, UsageError> {
+fn mark(
+    paths: Vec<PathBuf>,
+    rubric: Option<PathBuf>,
+    out: PathBuf,
+    jobs: Option<usize>,
+    quiet: bool,
+) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
     let found = peermark_ingest::discover(&paths).map_err(|e| UsageError(e.to_string()))?;
@@ -223,7 +281,11 @@ fn mark(paths: Vec<PathBuf>, rubric: Option<PathBuf>, out: PathBuf, jobs: Option
     if found.submissions.is_empty() {
         return Err(UsageError(format!(
             "no submissions found under {}; peermark reads .docx, .txt and .md files",
-            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let bar = if quiet || !std::io::stderr().is_terminal() {
@@ -231,9 +293,11 @@ fn mark(paths: Vec<PathBuf>, rubric: Option<PathBuf>, out: PathBuf, jobs: Option
     } else {
         let b = indicatif::ProgressBar::new(found.submissions.len() as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} marking {pos}/{len} [{bar:30}] {per_sec} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} marking {pos}/{len} [{bar:30}] {per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         b
     };
@@ -244,7 +308,12 @@ fn mark(paths: Vec<PathBuf>, rubric: Option<PathBuf>, out: PathBuf, jobs: Option
     let results = pool.install(|| crate::mark_batch(&r, &found.submissions, &|| bar.inc(1)));
     bar.finish_and_clear();
 
-    std::fs::create_dir_all(&out).map_err(|e| UsageError(format!("{}: cannot create the output folder: {e}", out.display())))?;
+    std::fs::create_dir_all(&out).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot create the output folder: {e}",
+            out.display()
+        ))
+    })?;
     let exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(report::gradebook::Gradebook),
         Box::new(report::json::ResultsJson),
@@ -252,12 +321,16 @@ fn mark(paths: Vec<PathBuf>, rubric: Option<PathBuf>, out: PathBuf, jobs: Option
         Box::new(report::notes::AssessorNotes),
     ];
     for e in &exporters {
-        e.export(&results, &ctx, &out).map_err(|e| UsageError(e.to_string()))?;
+        e.export(&results, &ctx, &out)
+            .map_err(|e| UsageError(e.to_string()))?;
     }
     let failed = results.iter().filter(|r| r.status == Status::Error).count();
     let with_notes = report::notes::count_with_notes(&results);
     if !quiet {
-        let achieved = results.iter().filter(|r| r.outcome == Some(Outcome::Achieved)).count();
+        let achieved = results
+            .iter()
+            .filter(|r| r.outcome == Some(Outcome::Achieved))
+            .count();
         eprintln!(
             "marked {} of {} submissions ({} achieved, {} not yet achieved, {} could not be read) → {}",
             results.len() - failed,
@@ -269,12 +342,20 @@ fn mark(paths: Vec<PathBuf>, rubric: Option<PathBuf>, out: PathBuf, jobs: Option
         );
     }
     for res in results.iter().filter(|r| r.status == Status::Error) {
-        eprintln!("error {}: {}", res.file, res.message.as_deref().unwrap_or_default());
+        eprintln!(
+            "error {}: {}",
+            res.file,
+            res.message.as_deref().unwrap_or_default()
+        );
     }
     // Always said, even with --quiet: the assessor must not miss it.
     eprintln!(
         "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
-    Ok(if failed > 0 { Done::SomeFailed } else { Done::Ok })
+    Ok(if failed > 0 {
+        Done::SomeFailed
+    } else {
+        Done::Ok
+    })
 }

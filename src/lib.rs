@@ -20,7 +20,9 @@ pub use peermark_text as text;
 use peermark_ingest::{Format, Submission};
 use peermark_text::Document;
 use rayon::prelude::*;
-use result::{AssessorNote, Evidence, LanguageLapse, LanguageNote, MarkResult, SafeguardingCue, Status};
+use result::{
+    AssessorNote, Evidence, LanguageLapse, LanguageNote, MarkResult, SafeguardingCue, Status,
+};
 use rubric::Rubric;
 use std::path::Path;
 
@@ -30,10 +32,22 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The default rubric, built in so that peermark works from any folder.
 pub const DEFAULT_RUBRIC_NAME: &str = "recovery-story-essay.toml";
 const DEFAULT_RUBRIC_FILES: &[(&str, &str)] = &[
-    ("recovery-story-essay.toml", include_str!("../rubrics/recovery-story-essay.toml")),
-    ("recovery-language-rules.toml", include_str!("../rubrics/recovery-language-rules.toml")),
-    ("recovery-language-rules-2.toml", include_str!("../rubrics/recovery-language-rules-2.toml")),
-    ("safeguarding-cues.toml", include_str!("../rubrics/safeguarding-cues.toml")),
+    (
+        "recovery-story-essay.toml",
+        include_str!("../rubrics/recovery-story-essay.toml"),
+    ),
+    (
+        "recovery-language-rules.toml",
+        include_str!("../rubrics/recovery-language-rules.toml"),
+    ),
+    (
+        "recovery-language-rules-2.toml",
+        include_str!("../rubrics/recovery-language-rules-2.toml"),
+    ),
+    (
+        "safeguarding-cues.toml",
+        include_str!("../rubrics/safeguarding-cues.toml"),
+    ),
 ];
 
 /// Loads a rubric file (and the files it includes), or the built-in default when `path` is
@@ -41,14 +55,22 @@ const DEFAULT_RUBRIC_FILES: &[(&str, &str)] = &[
 pub fn load_rubric(path: Option<&Path>) -> Result<Rubric, rubric::RubricError> {
     match path {
         Some(p) => rubric::load(p),
-        None => rubric::load_with(Path::new("rubrics").join(DEFAULT_RUBRIC_NAME).as_path(), &|p: &Path| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            DEFAULT_RUBRIC_FILES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, text)| text.to_string())
-                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a file of the built-in rubric"))
-        }),
+        None => rubric::load_with(
+            Path::new("rubrics").join(DEFAULT_RUBRIC_NAME).as_path(),
+            &|p: &Path| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                DEFAULT_RUBRIC_FILES
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, text)| text.to_string())
+                    .ok_or_else(|| {
+                        std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "not a file of the built-in rubric",
+                        )
+                    })
+            },
+        ),
     }
 }
 
@@ -165,7 +187,11 @@ pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
 
 /// Marks every submission in parallel (on the current rayon pool), calling `progress` after
 /// each one; results come back sorted by submission id.
-pub fn mark_batch(rubric: &Rubric, submissions: &[Submission], progress: &(dyn Fn() + Sync)) -> Vec<MarkResult> {
+pub fn mark_batch(
+    rubric: &Rubric,
+    submissions: &[Submission],
+    progress: &(dyn Fn() + Sync),
+) -> Vec<MarkResult> {
     let mut results: Vec<MarkResult> = submissions
         .par_iter()
         .map(|s| {
@@ -189,7 +215,11 @@ pub fn report_context(rubric: &Rubric) -> report::ReportContext {
         rubric_id: rubric.id.clone(),
         rubric_title: rubric.title.clone(),
         assignment: rubric.assignment.clone(),
-        criteria: rubric.criteria.iter().map(|c| (c.id.clone(), c.title.clone())).collect(),
+        criteria: rubric
+            .criteria
+            .iter()
+            .map(|c| (c.id.clone(), c.title.clone()))
+            .collect(),
         level_names: rubric.level_names.clone(),
         support_line: rubric.safeguarding_settings.support_line.clone(),
         safeguarding_contact: rubric.safeguarding_settings.contact.clone(),

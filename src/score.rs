@@ -28,13 +28,22 @@ pub fn level_of(c: &Criterion, values: &BTreeMap<String, f64>) -> (u8, Vec<Strin
     let next: Vec<String> = c
         .levels
         .get(level as usize)
-        .map(|reqs| reqs.iter().filter(|r| !r.condition.holds(values)).map(|r| r.advice.clone()).collect())
+        .map(|reqs| {
+            reqs.iter()
+                .filter(|r| !r.condition.holds(values))
+                .map(|r| r.advice.clone())
+                .collect()
+        })
         .unwrap_or_default();
     (level, next)
 }
 
 /// Scores every criterion of the rubric.
-pub fn score(rubric: &Rubric, analysis: &Analysis, doc: &Document) -> (Vec<CriterionResult>, f64, Outcome) {
+pub fn score(
+    rubric: &Rubric,
+    analysis: &Analysis,
+    doc: &Document,
+) -> (Vec<CriterionResult>, f64, Outcome) {
     let max_level = (rubric.level_names.len() - 1) as f64;
     let mut results = Vec::new();
     let mut total = 0.0;
@@ -50,7 +59,11 @@ pub fn score(rubric: &Rubric, analysis: &Analysis, doc: &Document) -> (Vec<Crite
                 (m, v)
             })
             .collect();
-        let evidence = if level == 0 { Vec::new() } else { quotes(c, analysis, doc) };
+        let evidence = if level == 0 {
+            Vec::new()
+        } else {
+            quotes(c, analysis, doc)
+        };
         let next_steps: Vec<String> = next.into_iter().take(2).collect();
         let mut feedback = fill(&c.feedback[level as usize], analysis);
         if next_steps.is_empty() {
@@ -60,7 +73,13 @@ pub fn score(rubric: &Rubric, analysis: &Analysis, doc: &Document) -> (Vec<Crite
             }
         } else {
             feedback.push_str(" Next steps: ");
-            feedback.push_str(&next_steps.iter().map(|s| fill(s, analysis)).collect::<Vec<_>>().join(" "));
+            feedback.push_str(
+                &next_steps
+                    .iter()
+                    .map(|s| fill(s, analysis))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
         }
         results.push(CriterionResult {
             id: c.id.clone(),
@@ -76,11 +95,17 @@ pub fn score(rubric: &Rubric, analysis: &Analysis, doc: &Document) -> (Vec<Crite
             descriptor: c.descriptors[level as usize].clone(),
         });
     }
-    let achieved = rubric
-        .achieved_when
-        .iter()
-        .all(|(id, min)| results.iter().find(|r| &r.id == id).is_some_and(|r| r.level >= *min));
-    let outcome = if achieved { Outcome::Achieved } else { Outcome::NotYetAchieved };
+    let achieved = rubric.achieved_when.iter().all(|(id, min)| {
+        results
+            .iter()
+            .find(|r| &r.id == id)
+            .is_some_and(|r| r.level >= *min)
+    });
+    let outcome = if achieved {
+        Outcome::Achieved
+    } else {
+        Outcome::NotYetAchieved
+    };
     (results, round1(total), outcome)
 }
 
@@ -98,7 +123,10 @@ pub fn fill(template: &str, analysis: &Analysis) -> String {
         let (name, part) = key.split_once('.').unwrap_or((key, ""));
         let value = match part {
             "items" => analysis.measured.get(name).map(|m| natural_list(&m.items)),
-            "missing" => analysis.measured.get(name).map(|m| natural_list(&m.missing)),
+            "missing" => analysis
+                .measured
+                .get(name)
+                .map(|m| natural_list(&m.missing)),
             _ => analysis.values.get(name).map(|v| format_number(*v)),
         };
         match value {
@@ -134,7 +162,12 @@ fn quotes(c: &Criterion, analysis: &Analysis, doc: &Document) -> Vec<Evidence> {
     let mut out: Vec<Evidence> = Vec::new();
     let mut used: Vec<(usize, usize)> = Vec::new();
     // Round-robin over the evidence measures so each kind of evidence is shown.
-    let lists: Vec<&Vec<Span>> = c.evidence.iter().filter_map(|m| analysis.measured.get(m)).map(|m| &m.spans).collect();
+    let lists: Vec<&Vec<Span>> = c
+        .evidence
+        .iter()
+        .filter_map(|m| analysis.measured.get(m))
+        .map(|m| &m.spans)
+        .collect();
     let longest = lists.iter().map(|l| l.len()).max().unwrap_or(0);
     'outer: for k in 0..longest {
         for list in &lists {
@@ -166,12 +199,21 @@ pub fn quote(doc: &Document, span: &Span) -> (Evidence, (usize, usize)) {
     let mut suffix = "";
     if text[start..end].chars().count() > MAX_QUOTE_CHARS {
         let half = MAX_QUOTE_CHARS / 2;
-        let back = text[start..span.range.start].char_indices().rev().nth(half / 2).map(|(i, _)| start + i).unwrap_or(start);
+        let back = text[start..span.range.start]
+            .char_indices()
+            .rev()
+            .nth(half / 2)
+            .map(|(i, _)| start + i)
+            .unwrap_or(start);
         if back > start {
             start = word_start(text, back);
             prefix = "…";
         }
-        let fwd = text[start..end].char_indices().nth(MAX_QUOTE_CHARS).map(|(i, _)| start + i).unwrap_or(end);
+        let fwd = text[start..end]
+            .char_indices()
+            .nth(MAX_QUOTE_CHARS)
+            .map(|(i, _)| start + i)
+            .unwrap_or(end);
         if fwd < end {
             end = word_end(text, fwd);
             suffix = "…";

@@ -13,7 +13,12 @@ fn read_expected(path: &Path) -> (Vec<String>, BTreeMap<String, Vec<u8>>) {
     let mut out = BTreeMap::new();
     for rec in rdr.records() {
         let rec = rec.unwrap();
-        let levels = rec.iter().skip(1).take(6).map(|v| v.parse().unwrap()).collect();
+        let levels = rec
+            .iter()
+            .skip(1)
+            .take(6)
+            .map(|v| v.parse().unwrap())
+            .collect();
         out.insert(rec[0].to_string(), levels);
     }
     (headers[1..7].to_vec(), out)
@@ -23,7 +28,10 @@ fn read_expected(path: &Path) -> (Vec<String>, BTreeMap<String, Vec<u8>>) {
 fn calibration_agreement_meets_thresholds() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/calibration");
     let (criteria, expected) = read_expected(&root.join("expected.csv"));
-    assert!(expected.len() >= 16, "the calibration set has at least 16 essays");
+    assert!(
+        expected.len() >= 16,
+        "the calibration set has at least 16 essays"
+    );
     let rubric = peermark::load_rubric(None).unwrap();
     let ids: Vec<&str> = rubric.criteria.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, criteria.iter().map(String::as_str).collect::<Vec<_>>());
@@ -41,17 +49,39 @@ fn calibration_agreement_meets_thresholds() {
         table.push_str(&format!("{essay}    {want:?}  {levels:?}\n"));
     }
     println!("{table}");
-    println!("{:<20} {:>6} {:>9} {:>7}", "criterion", "exact", "adjacent", "QWK");
+    println!(
+        "{:<20} {:>6} {:>9} {:>7}",
+        "criterion", "exact", "adjacent", "QWK"
+    );
     let mut failures = Vec::new();
     for (k, c) in criteria.iter().enumerate() {
         let a = agreement(&pairs[k], 3);
-        println!("{:<20} {:>5.0}% {:>8.0}% {:>7.2}", c, a.exact * 100.0, a.adjacent * 100.0, a.qwk);
+        println!(
+            "{:<20} {:>5.0}% {:>8.0}% {:>7.2}",
+            c,
+            a.exact * 100.0,
+            a.adjacent * 100.0,
+            a.qwk
+        );
         if a.exact < 0.75 || a.adjacent < 0.95 {
-            failures.push(format!("{c}: exact {:.0}%, adjacent {:.0}%", a.exact * 100.0, a.adjacent * 100.0));
+            failures.push(format!(
+                "{c}: exact {:.0}%, adjacent {:.0}%",
+                a.exact * 100.0,
+                a.adjacent * 100.0
+            ));
         }
     }
     let all: Vec<(u8, u8)> = pairs.iter().flatten().copied().collect();
     let a = agreement(&all, 3);
-    println!("{:<20} {:>5.0}% {:>8.0}% {:>7.2}", "all criteria", a.exact * 100.0, a.adjacent * 100.0, a.qwk);
-    assert!(failures.is_empty(), "below the calibration thresholds: {failures:?}");
+    println!(
+        "{:<20} {:>5.0}% {:>8.0}% {:>7.2}",
+        "all criteria",
+        a.exact * 100.0,
+        a.adjacent * 100.0,
+        a.qwk
+    );
+    assert!(
+        failures.is_empty(),
+        "below the calibration thresholds: {failures:?}"
+    );
 }

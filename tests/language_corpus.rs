@@ -9,10 +9,25 @@ use std::path::Path;
 fn tsv(path: &Path) -> Vec<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
-    let header: Vec<String> = lines.next().unwrap().split('\t').map(str::to_string).collect();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split('\t')
+        .map(str::to_string)
+        .collect();
     lines
         .filter(|l| !l.trim().is_empty())
-        .map(|l| header.iter().cloned().zip(l.split('\t').map(str::to_string).chain(std::iter::repeat(String::new()))).collect())
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(
+                    l.split('\t')
+                        .map(str::to_string)
+                        .chain(std::iter::repeat(String::new())),
+                )
+                .collect()
+        })
         .collect()
 }
 
@@ -20,7 +35,10 @@ fn tsv(path: &Path) -> Vec<BTreeMap<String, String>> {
 fn lapse_detection_precision_and_recall() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/language-corpus");
     let sentences = tsv(&dir.join("sentences.tsv"));
-    let labels: BTreeMap<String, BTreeMap<String, String>> = tsv(&dir.join("labels.tsv")).into_iter().map(|r| (r["id"].clone(), r)).collect();
+    let labels: BTreeMap<String, BTreeMap<String, String>> = tsv(&dir.join("labels.tsv"))
+        .into_iter()
+        .map(|r| (r["id"].clone(), r))
+        .collect();
     assert!(sentences.len() >= 300);
     let rubric = peermark::load_rubric(None).unwrap();
     let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
@@ -29,7 +47,13 @@ fn lapse_detection_precision_and_recall() {
     for s in &sentences {
         let gold = &labels[&s["id"]];
         let gold_lapse = gold["lapse"] == "1";
-        let found: Vec<String> = rubric.language.check_text(&s["sentence"]).into_iter().filter(|f| f.lapse).map(|f| f.rule).collect();
+        let found: Vec<String> = rubric
+            .language
+            .check_text(&s["sentence"])
+            .into_iter()
+            .filter(|f| f.lapse)
+            .map(|f| f.rule)
+            .collect();
         let predicted = !found.is_empty();
         match (predicted, gold_lapse) {
             (true, true) => tp += 1,
@@ -39,7 +63,10 @@ fn lapse_detection_precision_and_recall() {
             }
             (false, true) => {
                 fn_ += 1;
-                misses.push(format!("FN {} {}: {}", s["id"], gold["rules"], s["sentence"]));
+                misses.push(format!(
+                    "FN {} {}: {}",
+                    s["id"], gold["rules"], s["sentence"]
+                ));
             }
             (false, false) => tn += 1,
         }
@@ -58,7 +85,12 @@ fn lapse_detection_precision_and_recall() {
     for m in &misses {
         println!("{m}");
     }
-    println!("sentences: {} (lapse {}, not {}); TP {tp} FP {fp} FN {fn_} TN {tn}", sentences.len(), tp + fn_, fp + tn);
+    println!(
+        "sentences: {} (lapse {}, not {}); TP {tp} FP {fp} FN {fn_} TN {tn}",
+        sentences.len(),
+        tp + fn_,
+        fp + tn
+    );
     println!("sentence-level precision {precision:.3} recall {recall:.3}");
     println!(
         "rule-level (same rule id): precision {:.3} recall {:.3}",

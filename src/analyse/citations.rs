@@ -47,11 +47,16 @@ fn narrative_re() -> &'static Regex {
     })
 }
 
-const NOT_AUTHORS: &[&str] = &["In", "The", "By", "Since", "From", "During", "Until", "After", "Before", "Around", "Of", "And", "Then", "When", "Also", "See", "As", "Under", "Act"];
+const NOT_AUTHORS: &[&str] = &[
+    "In", "The", "By", "Since", "From", "During", "Until", "After", "Before", "Around", "Of",
+    "And", "Then", "When", "Also", "See", "As", "Under", "Act",
+];
 
 /// Cleans an author text to its key: first author's surname, or the organisation.
 fn author_key(text: &str) -> Option<String> {
-    let t = text.trim().trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace());
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace());
     let t = t
         .trim_start_matches("e.g.")
         .trim_start_matches("see also")
@@ -68,7 +73,10 @@ fn author_key(text: &str) -> Option<String> {
             key = rest.trim().to_string();
         }
     }
-    if key.is_empty() || !key.chars().next().is_some_and(char::is_uppercase) || key.split_whitespace().count() > 6 {
+    if key.is_empty()
+        || !key.chars().next().is_some_and(char::is_uppercase)
+        || key.split_whitespace().count() > 6
+    {
         return None;
     }
     if NOT_AUTHORS.contains(&key.as_str()) {
@@ -101,9 +109,17 @@ pub fn find(p: &Prepared) -> Vec<Citation> {
                     Some(k) => (Some(&part[..k]), &part[k + "cited in".len()..]),
                     None => (None, part),
                 };
-                for (piece, secondary) in secondary_part.map(|s| (s, true)).into_iter().chain(std::iter::once((primary_part, false))) {
-                    let Some(y) = year_re().find(piece) else { continue };
-                    let Some(author) = author_key(&piece[..y.start()]) else { continue };
+                for (piece, secondary) in secondary_part
+                    .map(|s| (s, true))
+                    .into_iter()
+                    .chain(std::iter::once((primary_part, false)))
+                {
+                    let Some(y) = year_re().find(piece) else {
+                        continue;
+                    };
+                    let Some(author) = author_key(&piece[..y.start()]) else {
+                        continue;
+                    };
                     found = true;
                     out.push(Citation {
                         author,
@@ -120,10 +136,15 @@ pub fn find(p: &Prepared) -> Vec<Citation> {
         }
         for cap in narrative_re().captures_iter(text) {
             let whole = cap.get(0).unwrap();
-            if covered.iter().any(|c| c.start < whole.end() && whole.start() < c.end) {
+            if covered
+                .iter()
+                .any(|c| c.start < whole.end() && whole.start() < c.end)
+            {
                 continue;
             }
-            let Some(author) = author_key(cap.get(1).unwrap().as_str()) else { continue };
+            let Some(author) = author_key(cap.get(1).unwrap().as_str()) else {
+                continue;
+            };
             out.push(Citation {
                 author,
                 year: cap.get(2).unwrap().as_str().to_string(),
@@ -162,7 +183,11 @@ fn entry_matches(entry: &str, c: &Citation) -> bool {
     }
     let head: String = entry.chars().take(120).collect::<String>().to_lowercase();
     let key = c.author.to_lowercase();
-    if head.split(|ch: char| !ch.is_alphanumeric() && ch != '-' && ch != '\'').any(|w| w == key) || head.starts_with(&key) {
+    if head
+        .split(|ch: char| !ch.is_alphanumeric() && ch != '-' && ch != '\'')
+        .any(|w| w == key)
+        || head.starts_with(&key)
+    {
         return true;
     }
     // Organisation initials: (SRN, 2012) ↔ Scottish Recovery Network (2012).
@@ -226,7 +251,13 @@ pub fn measure(p: &Prepared, name: &str) -> Measured {
 
 /// Distinct recognised sources: cited authors from `authors` (surnames or organisations,
 /// compared case-insensitively) and framework names from `frameworks`.
-pub fn sources(p: &Prepared, name: &str, authors: &[String], frameworks: Option<&Matcher>, within: &[bool]) -> Measured {
+pub fn sources(
+    p: &Prepared,
+    name: &str,
+    authors: &[String],
+    frameworks: Option<&Matcher>,
+    within: &[bool],
+) -> Measured {
     let mut m = Measured::new(p.doc.paragraphs.len());
     let wanted: Vec<String> = authors.iter().map(|a| a.to_lowercase()).collect();
     let mut seen = BTreeSet::new();
@@ -235,7 +266,7 @@ pub fn sources(p: &Prepared, name: &str, authors: &[String], frameworks: Option<
             continue;
         }
         let key = c.author.to_lowercase();
-        if wanted.iter().any(|w| *w == key) {
+        if wanted.contains(&key) {
             m.per_paragraph[c.paragraph] += 1;
             if seen.insert(key) {
                 m.items.push(c.author.clone());
@@ -251,7 +282,8 @@ pub fn sources(p: &Prepared, name: &str, authors: &[String], frameworks: Option<
             for h in p.hits(fw, i) {
                 m.per_paragraph[i] += 1;
                 if seen.insert(format!("#{}", h.pattern)) {
-                    m.items.push(p.doc.paragraphs[i].text[h.range.clone()].to_string());
+                    m.items
+                        .push(p.doc.paragraphs[i].text[h.range.clone()].to_string());
                     m.spans.push(Span {
                         paragraph: i,
                         range: h.range.clone(),
@@ -270,7 +302,10 @@ mod tests {
     use peermark_text::{Document, Hint, Paragraph, SourceLines};
 
     fn doc(body: &str, refs: &[&str]) -> Document {
-        let mut ps = vec![Paragraph::new("Title", Hint::None), Paragraph::new(body, Hint::None)];
+        let mut ps = vec![
+            Paragraph::new("Title", Hint::None),
+            Paragraph::new(body, Hint::None),
+        ];
         if !refs.is_empty() {
             ps.push(Paragraph::new("References", Hint::None));
             ps.extend(refs.iter().map(|r| Paragraph::new(*r, Hint::None)));
@@ -281,7 +316,10 @@ mod tests {
     fn cites(body: &str) -> Vec<(String, String, bool)> {
         let d = doc(body, &[]);
         let p = Prepared::new(&d, None);
-        find(&p).into_iter().map(|c| (c.author, c.year, c.secondary)).collect()
+        find(&p)
+            .into_iter()
+            .map(|c| (c.author, c.year, c.secondary))
+            .collect()
     }
 
     #[test]
@@ -290,7 +328,10 @@ mod tests {
         let got: Vec<(&str, &str)> = c.iter().map(|(a, y, _)| (a.as_str(), y.as_str())).collect();
         assert!(got.contains(&("Leamy", "2011")));
         let possessive = cites("Anthony's (1993) definition and Leamy et al.'s (2011) review.");
-        assert_eq!(possessive.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), vec!["Anthony", "Leamy"]);
+        assert_eq!(
+            possessive.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+            vec!["Anthony", "Leamy"]
+        );
         assert!(got.contains(&("Repper", "2011")));
         assert!(got.contains(&("Anthony", "1993")));
         assert!(got.contains(&("Deegan", "1988")));
@@ -301,8 +342,12 @@ mod tests {
 
     #[test]
     fn dates_in_prose_are_not_citations() {
-        assert!(cites("In 2016 (when I was 19) I became unwell. It was (I think) 2015.").is_empty());
-        let c = cites("As the Scottish Recovery Network (2012) says (Anthony, 1993, cited in Slade, 2009).");
+        assert!(
+            cites("In 2016 (when I was 19) I became unwell. It was (I think) 2015.").is_empty()
+        );
+        let c = cites(
+            "As the Scottish Recovery Network (2012) says (Anthony, 1993, cited in Slade, 2009).",
+        );
         assert!(c.contains(&("Scottish Recovery Network".into(), "2012".into(), false)));
         assert!(c.contains(&("Anthony".into(), "1993".into(), true)));
         assert!(c.contains(&("Slade".into(), "2009".into(), false)));

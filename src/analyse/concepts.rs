@@ -48,13 +48,22 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
         let sentences = &p.sentences[i];
         let excluded: Vec<(usize, std::ops::Range<usize>)> = s
             .exclude
-            .map(|(m, owners)| m.find_all(text).into_iter().map(|h| (owners[h.pattern], h.range)).collect())
+            .map(|(m, owners)| {
+                m.find_all(text)
+                    .into_iter()
+                    .map(|h| (owners[h.pattern], h.range))
+                    .collect()
+            })
             .unwrap_or_default();
         let hits: Vec<Hit> = p
             .hits(s.matcher, i)
             .into_iter()
             .filter(|h| p.in_scope(s.scope, i, h.range.start))
-            .filter(|h| !excluded.iter().any(|(c, r)| *c == owner[h.pattern] && r.start <= h.range.start && h.range.end <= r.end))
+            .filter(|h| {
+                !excluded.iter().any(|(c, r)| {
+                    *c == owner[h.pattern] && r.start <= h.range.start && h.range.end <= r.end
+                })
+            })
             .filter(|h| in_topic || defines(s.define, text, h))
             .collect();
         if hits.is_empty() {
@@ -63,14 +72,20 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
         m.per_paragraph[i] = hits.len() as u32;
         let concepts_in = |si: usize| -> Vec<usize> {
             let r = &sentences[si];
-            let mut cs: Vec<usize> = hits.iter().filter(|h| h.range.start >= r.start && h.range.start < r.end).map(|h| owner[h.pattern]).collect();
+            let mut cs: Vec<usize> = hits
+                .iter()
+                .filter(|h| h.range.start >= r.start && h.range.start < r.end)
+                .map(|h| owner[h.pattern])
+                .collect();
             cs.sort_unstable();
             cs.dedup();
             cs
         };
         let has_cue = |si: usize| -> bool {
             let r = &sentences[si];
-            s.explain[i].iter().any(|h| h.range.start >= r.start && h.range.end <= r.end)
+            s.explain[i]
+                .iter()
+                .any(|h| h.range.start >= r.start && h.range.end <= r.end)
         };
         for h in &hits {
             let c = owner[h.pattern];
@@ -81,11 +96,14 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             if explained[c].is_some() {
                 continue;
             }
-            let Some(si) = p.sentence_of(i, h.range.start) else { continue };
+            let Some(si) = p.sentence_of(i, h.range.start) else {
+                continue;
+            };
             let in_sentence = concepts_in(si);
             let r = &sentences[si];
             let is_list = in_sentence.len() > s.list_limit
-                || (s.enumeration_limit > 0 && peermark_text::enumeration_items(&text[r.clone()]) >= s.enumeration_limit);
+                || (s.enumeration_limit > 0
+                    && peermark_text::enumeration_items(&text[r.clone()]) >= s.enumeration_limit);
             // Words that say something beyond the terms themselves.
             let term_words: usize = hits
                 .iter()
@@ -94,14 +112,16 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
                 .sum();
             let other_words = count_words(&text[r.clone()]).saturating_sub(term_words);
             let long_enough = other_words >= s.min_words;
-            // A short naming sentence ("One feature is mutuality.") explained by the next one.
+            // A short naming sentence ("One feature is mutuality.") explained by the next one,
+            // which takes the concept up again.
             let next_explains = si + 1 < sentences.len()
                 && {
                     let next = concepts_in(si + 1);
-                    next.iter().all(|&o| o == c) || (next.contains(&c) && next.len() <= 2)
+                    next.contains(&c) && next.len() <= 2
                 }
                 && count_words(&text[sentences[si + 1].clone()]) >= s.min_words + 2
-                && peermark_text::enumeration_items(&text[sentences[si + 1].clone()]) < s.enumeration_limit.max(1)
+                && peermark_text::enumeration_items(&text[sentences[si + 1].clone()])
+                    < s.enumeration_limit.max(1)
                 && has_cue(si + 1);
             let defined = defines(s.define, text, h);
             let span = Span {
@@ -110,7 +130,11 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             };
             if !is_list && defined && other_words >= s.min_words_defined {
                 explained[c] = Some(span);
-            } else if !is_list && (long_enough && has_cue(si) || next_explains) && in_topic && last_cued[c] != Some((i, si)) {
+            } else if !is_list
+                && (long_enough && has_cue(si) || next_explains)
+                && in_topic
+                && last_cued[c] != Some((i, si))
+            {
                 // Without a definition, a concept needs explaining in more than one sentence.
                 last_cued[c] = Some((i, si));
                 cued[c].0 += 1;
@@ -141,7 +165,10 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
     }
     m.values = vec![
         (s.name.to_string(), explained_count as f64),
-        (format!("{}_named", s.name), named.iter().filter(|n| **n).count() as f64),
+        (
+            format!("{}_named", s.name),
+            named.iter().filter(|n| **n).count() as f64,
+        ),
         (format!("{}_key", s.name), key_count as f64),
     ];
     m
@@ -151,7 +178,10 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
 fn defines(define: Option<&Matcher>, text: &str, h: &Hit) -> bool {
     let Some(m) = define else { return false };
     let rest = &text[h.range.end..];
-    let skipped = rest.len() - rest.trim_start_matches([' ', ',', '\'', '"', '\u{2019}', '\u{201d}']).len();
+    let skipped = rest.len()
+        - rest
+            .trim_start_matches([' ', ',', '\'', '"', '\u{2019}', '\u{201d}'])
+            .len();
     let window_end = (h.range.end + skipped + 40).min(text.len());
     let mut end = window_end;
     while !text.is_char_boundary(end) {

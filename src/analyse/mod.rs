@@ -59,15 +59,22 @@ pub struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     pub fn new(doc: &'a Document, first_person: Option<&Matcher>) -> Self {
-        let sentences: Vec<Vec<Range<usize>>> = doc.paragraphs.iter().map(|p| sentences(&p.text)).collect();
+        let sentences: Vec<Vec<Range<usize>>> =
+            doc.paragraphs.iter().map(|p| sentences(&p.text)).collect();
         let first_person = doc
             .paragraphs
             .iter()
             .zip(&sentences)
             .map(|(p, ss)| {
-                let hits = first_person.map(|m| m.find_all(&p.text)).unwrap_or_default();
+                let hits = first_person
+                    .map(|m| m.find_all(&p.text))
+                    .unwrap_or_default();
                 ss.iter()
-                    .map(|s| hits.iter().filter(|h| h.range.start >= s.start && h.range.end <= s.end).count() as u32)
+                    .map(|s| {
+                        hits.iter()
+                            .filter(|h| h.range.start >= s.start && h.range.end <= s.end)
+                            .count() as u32
+                    })
                     .collect()
             })
             .collect();
@@ -100,7 +107,13 @@ impl<'a> Prepared<'a> {
         }
         let lex = &rubric.lexicons[name];
         let hits: Vec<Vec<Hit>> = (0..self.doc.paragraphs.len())
-            .map(|i| if self.is_body(i) { self.hits(&lex.matcher, i) } else { Vec::new() })
+            .map(|i| {
+                if self.is_body(i) {
+                    self.hits(&lex.matcher, i)
+                } else {
+                    Vec::new()
+                }
+            })
             .collect();
         let rc = std::rc::Rc::new(hits);
         self.cache.borrow_mut().insert(name.to_string(), rc.clone());
@@ -109,7 +122,9 @@ impl<'a> Prepared<'a> {
 
     /// Index of the sentence of paragraph `i` that holds byte `at`.
     pub fn sentence_of(&self, i: usize, at: usize) -> Option<usize> {
-        self.sentences[i].iter().position(|s| s.start <= at && at < s.end.max(s.start + 1))
+        self.sentences[i]
+            .iter()
+            .position(|s| s.start <= at && at < s.end.max(s.start + 1))
     }
 
     /// Whether byte `at` of paragraph `i` is in a sentence the scope admits.
@@ -117,7 +132,10 @@ impl<'a> Prepared<'a> {
         match scope {
             Scope::Body => true,
             Scope::FirstPerson | Scope::ThirdPerson => {
-                let fp = self.sentence_of(i, at).map(|s| self.first_person[i][s] > 0).unwrap_or(false);
+                let fp = self
+                    .sentence_of(i, at)
+                    .map(|s| self.first_person[i][s] > 0)
+                    .unwrap_or(false);
                 fp == (scope == Scope::FirstPerson)
             }
         }
@@ -143,7 +161,11 @@ impl<'a> Prepared<'a> {
                 }
                 ParagraphKind::Body => {
                     let anchored = lex.is_match(&p.text);
-                    since_anchor = if anchored { 0 } else { since_anchor.saturating_add(1) };
+                    since_anchor = if anchored {
+                        0
+                    } else {
+                        since_anchor.saturating_add(1)
+                    };
                     out[i] = anchored || section_on || since_anchor <= reach;
                 }
                 _ => {}
@@ -177,17 +199,56 @@ pub fn analyse(rubric: &Rubric, doc: &Document, findings: &[Finding]) -> Analysi
     Analysis { values, measured }
 }
 
-fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<String, Measured>, findings: &[Finding]) -> Measured {
+fn measure(
+    rubric: &Rubric,
+    p: &Prepared,
+    spec: &MeasureSpec,
+    done: &BTreeMap<String, Measured>,
+    findings: &[Finding],
+) -> Measured {
     let n = p.doc.paragraphs.len();
     match spec {
-        MeasureSpec::Phrases { name, lexicon, scope, within, within_reach, count, list_limit, enumeration_limit, .. } => {
+        MeasureSpec::Phrases {
+            name,
+            lexicon,
+            scope,
+            within,
+            within_reach,
+            count,
+            list_limit,
+            enumeration_limit,
+            ..
+        } => {
             let matcher = match lexicon {
                 Some(l) => &rubric.lexicons[l].matcher,
                 None => &rubric.measure_matchers[name],
             };
-            phrases::measure(p, name, matcher, *scope, &p.within(rubric, within, *within_reach), *count, (*list_limit, *enumeration_limit))
+            phrases::measure(
+                p,
+                name,
+                matcher,
+                *scope,
+                &p.within(rubric, within, *within_reach),
+                *count,
+                (*list_limit, *enumeration_limit),
+            )
         }
-        MeasureSpec::Concepts { name, concept, explain, define, list_limit, enumeration_limit, min_words, min_words_defined, min_cued_sentences, scope, within, within_reach, key, .. } => {
+        MeasureSpec::Concepts {
+            name,
+            concept,
+            explain,
+            define,
+            list_limit,
+            enumeration_limit,
+            min_words,
+            min_words_defined,
+            min_cued_sentences,
+            scope,
+            within,
+            within_reach,
+            key,
+            ..
+        } => {
             let settings = concepts::Settings {
                 name,
                 concepts: concept,
@@ -206,7 +267,13 @@ fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<St
             };
             concepts::measure(p, &settings)
         }
-        MeasureSpec::Narrative { name, first_person, markers, min_first_person, min_markers } => narrative::measure(
+        MeasureSpec::Narrative {
+            name,
+            first_person,
+            markers,
+            min_first_person,
+            min_markers,
+        } => narrative::measure(
             p,
             name,
             &p.lexicon_hits(rubric, first_person),
@@ -214,24 +281,60 @@ fn measure(rubric: &Rubric, p: &Prepared, spec: &MeasureSpec, done: &BTreeMap<St
             *min_first_person,
             *min_markers,
         ),
-        MeasureSpec::Together { name, all, min_paragraph_words } => together(p, name, all, done, *min_paragraph_words),
-        MeasureSpec::Run { name, has, lacks, min_paragraph_words } => run(p, name, &done[has], &done[lacks], *min_paragraph_words),
+        MeasureSpec::Together {
+            name,
+            all,
+            min_paragraph_words,
+        } => together(p, name, all, done, *min_paragraph_words),
+        MeasureSpec::Run {
+            name,
+            has,
+            lacks,
+            min_paragraph_words,
+        } => run(p, name, &done[has], &done[lacks], *min_paragraph_words),
         MeasureSpec::Citations { name } => citations::measure(p, name),
-        MeasureSpec::Sources { name, authors, frameworks, within, within_reach } => {
-            citations::sources(p, name, authors, if frameworks.is_empty() { None } else { Some(&rubric.measure_matchers[name]) }, &p.within(rubric, within, *within_reach))
-        }
+        MeasureSpec::Sources {
+            name,
+            authors,
+            frameworks,
+            within,
+            within_reach,
+        } => citations::sources(
+            p,
+            name,
+            authors,
+            if frameworks.is_empty() {
+                None
+            } else {
+                Some(&rubric.measure_matchers[name])
+            },
+            &p.within(rubric, within, *within_reach),
+        ),
         MeasureSpec::Length { name } => {
             let words = p.doc.body_words();
             let w = rubric.words;
             let mut m = Measured::new(n);
             m.values = vec![
                 (name.clone(), words as f64),
-                (format!("{name}_in_range"), if words >= w.min && words <= w.max { 1.0 } else { 0.0 }),
+                (
+                    format!("{name}_in_range"),
+                    if words >= w.min && words <= w.max {
+                        1.0
+                    } else {
+                        0.0
+                    },
+                ),
                 (format!("{name}_ratio"), words as f64 / w.target as f64),
             ];
             m
         }
-        MeasureSpec::Sections { name, intro, conclusion, intro_headings, conclusion_headings } => sections::measure(
+        MeasureSpec::Sections {
+            name,
+            intro,
+            conclusion,
+            intro_headings,
+            conclusion_headings,
+        } => sections::measure(
             p,
             name,
             &p.lexicon_hits(rubric, intro),
@@ -294,7 +397,13 @@ fn run(p: &Prepared, name: &str, has: &Measured, lacks: &Measured, min_words: us
 }
 
 /// Paragraphs where every listed measure has evidence.
-fn together(p: &Prepared, name: &str, all: &[String], done: &BTreeMap<String, Measured>, min_words: usize) -> Measured {
+fn together(
+    p: &Prepared,
+    name: &str,
+    all: &[String],
+    done: &BTreeMap<String, Measured>,
+    min_words: usize,
+) -> Measured {
     let n = p.doc.paragraphs.len();
     let mut m = Measured::new(n);
     let mut count = 0;
@@ -304,16 +413,30 @@ fn together(p: &Prepared, name: &str, all: &[String], done: &BTreeMap<String, Me
         if words >= min_words {
             substantive += 1;
         }
-        if all.iter().all(|k| done.get(k).is_some_and(|d| d.per_paragraph[i] > 0)) {
+        if all
+            .iter()
+            .all(|k| done.get(k).is_some_and(|d| d.per_paragraph[i] > 0))
+        {
             count += 1;
             m.per_paragraph[i] = 1;
             // Quote the sentence where the last listed measure's evidence is.
-            if let Some(s) = all.iter().rev().find_map(|k| done[k].spans.iter().find(|s| s.paragraph == i)) {
+            if let Some(s) = all
+                .iter()
+                .rev()
+                .find_map(|k| done[k].spans.iter().find(|s| s.paragraph == i))
+            {
                 m.spans.push(s.clone());
             }
         }
     }
-    let share = if substantive == 0 { 0.0 } else { (count as f64 / substantive as f64).min(1.0) };
-    m.values = vec![(name.to_string(), count as f64), (format!("{name}_share"), (share * 100.0).round() / 100.0)];
+    let share = if substantive == 0 {
+        0.0
+    } else {
+        (count as f64 / substantive as f64).min(1.0)
+    };
+    m.values = vec![
+        (name.to_string(), count as f64),
+        (format!("{name}_share"), (share * 100.0).round() / 100.0),
+    ];
     m
 }

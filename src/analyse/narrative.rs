@@ -5,7 +5,14 @@
 use super::{Measured, Prepared, Span};
 use peermark_text::Hit;
 
-pub fn measure(p: &Prepared, name: &str, first_person: &[Vec<Hit>], markers: &[Vec<Hit>], min_fp: usize, min_markers: usize) -> Measured {
+pub fn measure(
+    p: &Prepared,
+    name: &str,
+    first_person: &[Vec<Hit>],
+    markers: &[Vec<Hit>],
+    min_fp: usize,
+    min_markers: usize,
+) -> Measured {
     let mut m = Measured::new(p.doc.paragraphs.len());
     let mut paragraphs = 0;
     let mut sentences = 0;
@@ -14,7 +21,11 @@ pub fn measure(p: &Prepared, name: &str, first_person: &[Vec<Hit>], markers: &[V
         let mk = &markers[i];
         // Sentences that are first-person and carry a marker.
         for (si, r) in p.sentences[i].iter().enumerate() {
-            if p.first_person[i][si] > 0 && mk.iter().any(|h| h.range.start >= r.start && h.range.start < r.end) {
+            if p.first_person[i][si] > 0
+                && mk
+                    .iter()
+                    .any(|h| h.range.start >= r.start && h.range.start < r.end)
+            {
                 sentences += 1;
             }
         }
@@ -29,6 +40,9 @@ pub fn measure(p: &Prepared, name: &str, first_person: &[Vec<Hit>], markers: &[V
             }
         }
     }
-    m.values = vec![(name.to_string(), paragraphs as f64), (format!("{name}_sentences"), sentences as f64)];
+    m.values = vec![
+        (name.to_string(), paragraphs as f64),
+        (format!("{name}_sentences"), sentences as f64),
+    ];
     m
 }

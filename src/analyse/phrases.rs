@@ -6,7 +6,15 @@ use crate::rubric::spec::{Count, Scope};
 use peermark_text::Matcher;
 use std::collections::BTreeSet;
 
-pub fn measure(p: &Prepared, name: &str, matcher: &Matcher, scope: Scope, within: &[bool], count: Count, (list_limit, enumeration_limit): (usize, usize)) -> Measured {
+pub fn measure(
+    p: &Prepared,
+    name: &str,
+    matcher: &Matcher,
+    scope: Scope,
+    within: &[bool],
+    count: Count,
+    (list_limit, enumeration_limit): (usize, usize),
+) -> Measured {
     let mut m = Measured::new(p.doc.paragraphs.len());
     let mut total = 0usize;
     let mut distinct = BTreeSet::new();
@@ -14,15 +22,27 @@ pub fn measure(p: &Prepared, name: &str, matcher: &Matcher, scope: Scope, within
     let mut paragraphs = 0usize;
     for i in p.body().filter(|&i| within[i]) {
         let text = &p.doc.paragraphs[i].text;
-        let hits: Vec<_> = p.hits(matcher, i).into_iter().filter(|h| p.in_scope(scope, i, h.range.start)).collect();
-        let per_sentence = |s: Option<usize>| hits.iter().filter(|h| p.sentence_of(i, h.range.start) == s).count();
+        let hits: Vec<_> = p
+            .hits(matcher, i)
+            .into_iter()
+            .filter(|h| p.in_scope(scope, i, h.range.start))
+            .collect();
+        let per_sentence = |s: Option<usize>| {
+            hits.iter()
+                .filter(|h| p.sentence_of(i, h.range.start) == s)
+                .count()
+        };
         let kept: Vec<_> = hits
             .iter()
-            .filter(|h| list_limit == 0 || per_sentence(p.sentence_of(i, h.range.start)) <= list_limit)
+            .filter(|h| {
+                list_limit == 0 || per_sentence(p.sentence_of(i, h.range.start)) <= list_limit
+            })
             .filter(|h| {
                 enumeration_limit == 0
-                    || p.sentence_of(i, h.range.start)
-                        .is_none_or(|si| peermark_text::enumeration_items(&text[p.sentences[i][si].clone()]) < enumeration_limit)
+                    || p.sentence_of(i, h.range.start).is_none_or(|si| {
+                        peermark_text::enumeration_items(&text[p.sentences[i][si].clone()])
+                            < enumeration_limit
+                    })
             })
             .collect();
         if kept.is_empty() {

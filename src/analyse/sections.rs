@@ -3,10 +3,20 @@
 use super::{Measured, Prepared, Span};
 use peermark_text::{count_words, Hit, ParagraphKind};
 
-pub fn measure(p: &Prepared, name: &str, intro: &[Vec<Hit>], conclusion: &[Vec<Hit>], intro_headings: &[String], conclusion_headings: &[String]) -> Measured {
+pub fn measure(
+    p: &Prepared,
+    name: &str,
+    intro: &[Vec<Hit>],
+    conclusion: &[Vec<Hit>],
+    intro_headings: &[String],
+    conclusion_headings: &[String],
+) -> Measured {
     let paras = &p.doc.paragraphs;
     let mut m = Measured::new(paras.len());
-    let body: Vec<usize> = p.body().filter(|&i| paras[i].hint != peermark_text::document::Hint::TableCell).collect();
+    let body: Vec<usize> = p
+        .body()
+        .filter(|&i| paras[i].hint != peermark_text::document::Hint::TableCell)
+        .collect();
     let heading_before = |i: usize, names: &[String]| -> bool {
         paras[..i]
             .iter()
@@ -15,18 +25,32 @@ pub fn measure(p: &Prepared, name: &str, intro: &[Vec<Hit>], conclusion: &[Vec<H
             .filter(|q| q.kind == ParagraphKind::Heading)
             .is_some_and(|q| {
                 let t = q.text.trim().trim_end_matches(':').to_lowercase();
-                names.iter().any(|n| t == n.to_lowercase() || t.ends_with(&n.to_lowercase()))
+                names
+                    .iter()
+                    .any(|n| t == n.to_lowercase() || t.ends_with(&n.to_lowercase()))
             })
     };
     let first = body.iter().take(2).copied().collect::<Vec<_>>();
     let last = body.iter().rev().take(2).copied().collect::<Vec<_>>();
-    let mut found_intro = first.iter().find(|&&i| !intro[i].is_empty()).map(|&i| (i, intro[i][0].range.clone()));
+    let mut found_intro = first
+        .iter()
+        .find(|&&i| !intro[i].is_empty())
+        .map(|&i| (i, intro[i][0].range.clone()));
     if found_intro.is_none() {
-        found_intro = first.iter().find(|&&i| heading_before(i, intro_headings)).map(|&i| (i, 0..0));
+        found_intro = first
+            .iter()
+            .find(|&&i| heading_before(i, intro_headings))
+            .map(|&i| (i, 0..0));
     }
-    let mut found_conclusion = last.iter().find(|&&i| !conclusion[i].is_empty()).map(|&i| (i, conclusion[i][0].range.clone()));
+    let mut found_conclusion = last
+        .iter()
+        .find(|&&i| !conclusion[i].is_empty())
+        .map(|&i| (i, conclusion[i][0].range.clone()));
     if found_conclusion.is_none() {
-        found_conclusion = last.iter().find(|&&i| heading_before(i, conclusion_headings)).map(|&i| (i, 0..0));
+        found_conclusion = last
+            .iter()
+            .find(|&&i| heading_before(i, conclusion_headings))
+            .map(|&i| (i, 0..0));
     }
     // An essay of one paragraph has no separate introduction and conclusion.
     if body.len() < 3 {
@@ -34,10 +58,20 @@ pub fn measure(p: &Prepared, name: &str, intro: &[Vec<Hit>], conclusion: &[Vec<H
     }
     for (i, r) in found_intro.iter().chain(found_conclusion.iter()) {
         m.per_paragraph[*i] = 1;
-        let range = if r.is_empty() { p.sentences[*i].first().cloned().unwrap_or(0..0) } else { r.clone() };
-        m.spans.push(Span { paragraph: *i, range });
+        let range = if r.is_empty() {
+            p.sentences[*i].first().cloned().unwrap_or(0..0)
+        } else {
+            r.clone()
+        };
+        m.spans.push(Span {
+            paragraph: *i,
+            range,
+        });
     }
-    let paragraphs = body.iter().filter(|&&i| count_words(&paras[i].text) >= 20).count();
+    let paragraphs = body
+        .iter()
+        .filter(|&&i| count_words(&paras[i].text) >= 20)
+        .count();
     let i = found_intro.is_some() as u8 as f64;
     let c = found_conclusion.is_some() as u8 as f64;
     m.values = vec![

@@ -28,7 +28,9 @@ pub struct ReportContext {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot write {path}: {source}; check that the folder is writable and the disk is not full")]
+    #[error(
+        "cannot write {path}: {source}; check that the folder is writable and the disk is not full"
+    )]
     Io {
         path: String,
         #[source]
@@ -50,7 +52,12 @@ impl ReportError {
 /// One output of `mark`, written from all results at once (results are sorted by submission).
 pub trait Exporter {
     /// Writes this exporter's files under `out_dir`.
-    fn export(&self, results: &[MarkResult], ctx: &ReportContext, out_dir: &Path) -> Result<(), ReportError>;
+    fn export(
+        &self,
+        results: &[MarkResult],
+        ctx: &ReportContext,
+        out_dir: &Path,
+    ) -> Result<(), ReportError>;
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an

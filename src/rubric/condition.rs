@@ -22,11 +22,21 @@ pub struct Condition {
 impl Condition {
     pub fn parse(text: &str) -> Result<Condition, String> {
         let t = text.trim();
-        for (sym, op) in [(">=", Op::Ge), ("<=", Op::Le), ("==", Op::Eq), (">", Op::Gt), ("<", Op::Lt)] {
+        for (sym, op) in [
+            (">=", Op::Ge),
+            ("<=", Op::Le),
+            ("==", Op::Eq),
+            (">", Op::Gt),
+            ("<", Op::Lt),
+        ] {
             if let Some(i) = t.find(sym) {
                 let measure = t[..i].trim();
                 let value = t[i + sym.len()..].trim();
-                if measure.is_empty() || !measure.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                if measure.is_empty()
+                    || !measure
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
                     return Err(format!("{t:?}: expected a measure name before {sym}"));
                 }
                 let value: f64 = value
@@ -39,7 +49,9 @@ impl Condition {
                 });
             }
         }
-        Err(format!("{t:?}: expected `measure >= number` (or <=, >, <, ==)"))
+        Err(format!(
+            "{t:?}: expected `measure >= number` (or <=, >, <, ==)"
+        ))
     }
 
     pub fn holds(&self, measures: &BTreeMap<String, f64>) -> bool {

@@ -101,7 +101,10 @@ pub struct Rubric {
 
 impl std::fmt::Debug for Rubric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rubric").field("id", &self.id).field("sha256", &self.sha256).finish()
+        f.debug_struct("Rubric")
+            .field("id", &self.id)
+            .field("sha256", &self.sha256)
+            .finish()
     }
 }
 
@@ -120,7 +123,10 @@ impl Source {
     }
 
     fn line_of_offset(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
     }
 
     fn invalid(&self, needle: &str, message: String) -> RubricError {
@@ -166,7 +172,10 @@ pub fn load(path: &Path) -> Result<Rubric, RubricError> {
 }
 
 /// As [`load`], reading files through `reader` (the built-in rubric reads from the binary).
-pub fn load_with(path: &Path, reader: &dyn Fn(&Path) -> std::io::Result<String>) -> Result<Rubric, RubricError> {
+pub fn load_with(
+    path: &Path,
+    reader: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Result<Rubric, RubricError> {
     let file = path.display().to_string();
     let read = |p: &Path| {
         reader(p).map_err(|source| RubricError::Read {
@@ -188,7 +197,12 @@ pub fn load_with(path: &Path, reader: &dyn Fn(&Path) -> std::io::Result<String>)
     let mut safeguarding = toml::Value::Table(Default::default());
     for inc in &spec.include {
         let p = dir.join(inc);
-        let text = reader(&p).map_err(|e| main.invalid(inc, format!("include {inc:?}: {e}; the path is relative to the rubric file")))?;
+        let text = reader(&p).map_err(|e| {
+            main.invalid(
+                inc,
+                format!("include {inc:?}: {e}; the path is relative to the rubric file"),
+            )
+        })?;
         hasher.update(text.as_bytes());
         let src = Source {
             file: p.display().to_string(),
@@ -229,25 +243,41 @@ pub fn load_with(path: &Path, reader: &dyn Fn(&Path) -> std::io::Result<String>)
         main.invalid(needle, message)
     };
 
-    let language_settings: LanguageSettings = language
-        .try_into()
-        .map_err(|e: toml::de::Error| locate("[language", format!("language: {}", e.message().trim())))?;
+    let language_settings: LanguageSettings =
+        language.try_into().map_err(|e: toml::de::Error| {
+            locate("[language", format!("language: {}", e.message().trim()))
+        })?;
     let rules = RuleSet::compile(&language_settings).map_err(|e| {
         let msg = e.to_string();
         let needle = msg
             .split_whitespace()
-            .find(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).starts_with('L'))
+            .find(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .starts_with('L')
+            })
             .map(|w| format!("\"{}\"", w.trim_matches(|c: char| !c.is_alphanumeric())))
             .unwrap_or_else(|| "[language".into());
         locate(&needle, format!("language: {msg}"))
     })?;
-    let safeguarding_settings: SafeguardingSettings = safeguarding
-        .try_into()
-        .map_err(|e: toml::de::Error| locate("[safeguarding", format!("safeguarding: {}", e.message().trim())))?;
+    let safeguarding_settings: SafeguardingSettings =
+        safeguarding.try_into().map_err(|e: toml::de::Error| {
+            locate(
+                "[safeguarding",
+                format!("safeguarding: {}", e.message().trim()),
+            )
+        })?;
     let scanner = Scanner::new(&safeguarding_settings)
         .map_err(|e| locate("[safeguarding", format!("safeguarding: {e}")))?;
 
-    validate_and_compile(spec, &main, sha256, path, rules, scanner, safeguarding_settings)
+    validate_and_compile(
+        spec,
+        &main,
+        sha256,
+        path,
+        rules,
+        scanner,
+        safeguarding_settings,
+    )
 }
 
 fn validate_and_compile(
@@ -261,19 +291,31 @@ fn validate_and_compile(
 ) -> Result<Rubric, RubricError> {
     let levels = spec.rubric.level_names.len();
     if levels < 2 {
-        return Err(src.invalid("level_names", "rubric.level_names: give at least two level names, lowest first".into()));
+        return Err(src.invalid(
+            "level_names",
+            "rubric.level_names: give at least two level names, lowest first".into(),
+        ));
     }
     let max_level = (levels - 1) as u8;
     let w = spec.words;
     if !(w.min <= w.target && w.target <= w.max) || w.target == 0 {
-        return Err(src.invalid("[words]", format!("words: need min <= target <= max and target > 0 (got {} <= {} <= {})", w.min, w.target, w.max)));
+        return Err(src.invalid(
+            "[words]",
+            format!(
+                "words: need min <= target <= max and target > 0 (got {} <= {} <= {})",
+                w.min, w.target, w.max
+            ),
+        ));
     }
 
     // Lexicons.
     let mut lexicons = BTreeMap::new();
     for (name, phrases) in &spec.lexicon {
         let matcher = Matcher::new(phrases).map_err(|e| {
-            src.invalid(&e.phrase, format!("lexicon.{name}[{}]: {}", e.index, e.message))
+            src.invalid(
+                &e.phrase,
+                format!("lexicon.{name}[{}]: {}", e.index, e.message),
+            )
         })?;
         lexicons.insert(
             name.clone(),
@@ -287,7 +329,10 @@ fn validate_and_compile(
         if lexicons.contains_key(name) {
             Ok(())
         } else {
-            Err(src.invalid(&format!("\"{name}\""), format!("{field}: no lexicon named {name:?}; define it under [lexicon]")))
+            Err(src.invalid(
+                &format!("\"{name}\""),
+                format!("{field}: no lexicon named {name:?}; define it under [lexicon]"),
+            ))
         }
     };
 
@@ -300,38 +345,85 @@ fn validate_and_compile(
     for m in &spec.measure {
         let mut m = m.clone();
         // `from`: reuse the concept groups of an earlier concepts measure.
-        if let MeasureSpec::Concepts { name, concept, from: Some(from), .. } = &mut m {
+        if let MeasureSpec::Concepts {
+            name,
+            concept,
+            from: Some(from),
+            ..
+        } = &mut m
+        {
             let source = measures.iter().find_map(|o| match o {
-                MeasureSpec::Concepts { name: n, concept: c, .. } if n == from => Some(c.clone()),
+                MeasureSpec::Concepts {
+                    name: n,
+                    concept: c,
+                    ..
+                } if n == from => Some(c.clone()),
                 _ => None,
             });
             match source {
                 Some(c) if concept.is_empty() => *concept = c,
-                Some(_) => return Err(src.invalid(&format!("name = \"{name}\""), format!("measure {name:?}: give either `concept` groups or `from`, not both"))),
-                None => return Err(src.invalid(&format!("\"{from}\""), format!("measure {name:?}.from: no concepts measure named {from:?} above this one"))),
+                Some(_) => {
+                    return Err(src.invalid(
+                        &format!("name = \"{name}\""),
+                        format!(
+                            "measure {name:?}: give either `concept` groups or `from`, not both"
+                        ),
+                    ))
+                }
+                None => return Err(src.invalid(
+                    &format!("\"{from}\""),
+                    format!(
+                        "measure {name:?}.from: no concepts measure named {from:?} above this one"
+                    ),
+                )),
             }
         }
         let m = &m;
         let name = m.name().to_string();
         let field = format!("measure {name:?}");
         if !names.insert(name.clone()) {
-            return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: this name is used twice")));
+            return Err(src.invalid(
+                &format!("name = \"{name}\""),
+                format!("{field}: this name is used twice"),
+            ));
         }
         match m {
-            MeasureSpec::Phrases { lexicon, phrases, within, .. } => {
+            MeasureSpec::Phrases {
+                lexicon,
+                phrases,
+                within,
+                ..
+            } => {
                 match (lexicon, phrases.is_empty()) {
                     (Some(l), true) => need_lexicon(format!("{field}.lexicon"), l)?,
                     (None, false) => {
-                        let matcher = Matcher::new(phrases).map_err(|e| src.invalid(&e.phrase, format!("{field}.phrases[{}]: {}", e.index, e.message)))?;
+                        let matcher = Matcher::new(phrases).map_err(|e| {
+                            src.invalid(
+                                &e.phrase,
+                                format!("{field}.phrases[{}]: {}", e.index, e.message),
+                            )
+                        })?;
                         measure_matchers.insert(name.clone(), matcher);
                     }
-                    _ => return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: give either `lexicon` or `phrases`"))),
+                    _ => {
+                        return Err(src.invalid(
+                            &format!("name = \"{name}\""),
+                            format!("{field}: give either `lexicon` or `phrases`"),
+                        ))
+                    }
                 }
                 if let Some(l) = within {
                     need_lexicon(format!("{field}.within"), l)?;
                 }
             }
-            MeasureSpec::Concepts { concept, explain, define, within, key, .. } => {
+            MeasureSpec::Concepts {
+                concept,
+                explain,
+                define,
+                within,
+                key,
+                ..
+            } => {
                 need_lexicon(format!("{field}.explain"), explain)?;
                 if let Some(d) = define {
                     need_lexicon(format!("{field}.define"), d)?;
@@ -340,22 +432,36 @@ fn validate_and_compile(
                     need_lexicon(format!("{field}.within"), l)?;
                 }
                 if concept.is_empty() {
-                    return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: list at least one [[measure.concept]]")));
+                    return Err(src.invalid(
+                        &format!("name = \"{name}\""),
+                        format!("{field}: list at least one [[measure.concept]]"),
+                    ));
                 }
                 let mut ids = BTreeSet::new();
                 let mut all = Vec::new();
                 for c in concept {
                     if !ids.insert(c.id.clone()) {
-                        return Err(src.invalid(&format!("id = \"{}\"", c.id), format!("{field}: concept id {:?} is used twice", c.id)));
+                        return Err(src.invalid(
+                            &format!("id = \"{}\"", c.id),
+                            format!("{field}: concept id {:?} is used twice", c.id),
+                        ));
                     }
                     all.extend(c.phrases.iter().cloned());
                 }
                 for k in key {
                     if !ids.contains(k) {
-                        return Err(src.invalid(&format!("\"{k}\""), format!("{field}.key: no concept with id {k:?}")));
+                        return Err(src.invalid(
+                            &format!("\"{k}\""),
+                            format!("{field}.key: no concept with id {k:?}"),
+                        ));
                     }
                 }
-                let matcher = Matcher::new(&all).map_err(|e| src.invalid(&e.phrase, format!("{field}.concept phrase {:?}: {}", e.phrase, e.message)))?;
+                let matcher = Matcher::new(&all).map_err(|e| {
+                    src.invalid(
+                        &e.phrase,
+                        format!("{field}.concept phrase {:?}: {}", e.phrase, e.message),
+                    )
+                })?;
                 measure_matchers.insert(name.clone(), matcher);
                 let mut ex = Vec::new();
                 let mut owners = Vec::new();
@@ -364,45 +470,79 @@ fn validate_and_compile(
                     owners.extend(std::iter::repeat_n(ci, c.exclude.len()));
                 }
                 if !ex.is_empty() {
-                    let m = Matcher::new(&ex).map_err(|e| src.invalid(&e.phrase, format!("{field}.concept exclude {:?}: {}", e.phrase, e.message)))?;
+                    let m = Matcher::new(&ex).map_err(|e| {
+                        src.invalid(
+                            &e.phrase,
+                            format!("{field}.concept exclude {:?}: {}", e.phrase, e.message),
+                        )
+                    })?;
                     measure_excludes.insert(name.clone(), (m, owners));
                 }
             }
-            MeasureSpec::Narrative { first_person, markers, .. } => {
+            MeasureSpec::Narrative {
+                first_person,
+                markers,
+                ..
+            } => {
                 need_lexicon(format!("{field}.first_person"), first_person)?;
                 need_lexicon(format!("{field}.markers"), markers)?;
             }
             MeasureSpec::Together { all, .. } => {
                 for other in all {
                     if !names.contains(other) || other == &name {
-                        return Err(src.invalid(&format!("\"{other}\""), format!("{field}.all: {other:?} is not a measure defined above this one")));
+                        return Err(src.invalid(
+                            &format!("\"{other}\""),
+                            format!(
+                                "{field}.all: {other:?} is not a measure defined above this one"
+                            ),
+                        ));
                     }
                 }
             }
             MeasureSpec::Run { has, lacks, .. } => {
                 for other in [has, lacks] {
                     if !names.contains(other) || other == &name {
-                        return Err(src.invalid(&format!("\"{other}\""), format!("{field}: {other:?} is not a measure defined above this one")));
+                        return Err(src.invalid(
+                            &format!("\"{other}\""),
+                            format!("{field}: {other:?} is not a measure defined above this one"),
+                        ));
                     }
                 }
             }
-            MeasureSpec::Sources { authors, frameworks, within, .. } => {
+            MeasureSpec::Sources {
+                authors,
+                frameworks,
+                within,
+                ..
+            } => {
                 if authors.is_empty() && frameworks.is_empty() {
-                    return Err(src.invalid(&format!("name = \"{name}\""), format!("{field}: list `authors` or `frameworks`")));
+                    return Err(src.invalid(
+                        &format!("name = \"{name}\""),
+                        format!("{field}: list `authors` or `frameworks`"),
+                    ));
                 }
                 if !frameworks.is_empty() {
-                    let matcher = Matcher::new(frameworks).map_err(|e| src.invalid(&e.phrase, format!("{field}.frameworks[{}]: {}", e.index, e.message)))?;
+                    let matcher = Matcher::new(frameworks).map_err(|e| {
+                        src.invalid(
+                            &e.phrase,
+                            format!("{field}.frameworks[{}]: {}", e.index, e.message),
+                        )
+                    })?;
                     measure_matchers.insert(name.clone(), matcher);
                 }
                 if let Some(l) = within {
                     need_lexicon(format!("{field}.within"), l)?;
                 }
             }
-            MeasureSpec::Sections { intro, conclusion, .. } => {
+            MeasureSpec::Sections {
+                intro, conclusion, ..
+            } => {
                 need_lexicon(format!("{field}.intro"), intro)?;
                 need_lexicon(format!("{field}.conclusion"), conclusion)?;
             }
-            MeasureSpec::Citations { .. } | MeasureSpec::Length { .. } | MeasureSpec::Language { .. } => {}
+            MeasureSpec::Citations { .. }
+            | MeasureSpec::Length { .. }
+            | MeasureSpec::Language { .. } => {}
         }
         for o in m.outputs() {
             outputs.insert(o);
@@ -416,8 +556,16 @@ fn validate_and_compile(
     for c in spec.criterion {
         let field = format!("criterion {:?}", c.id);
         let at = format!("id = \"{}\"", c.id);
-        if c.id.is_empty() || !c.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
-            return Err(src.invalid(&at, format!("{field}: ids use lower-case letters, digits and '_'")));
+        if c.id.is_empty()
+            || !c
+                .id
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+        {
+            return Err(src.invalid(
+                &at,
+                format!("{field}: ids use lower-case letters, digits and '_'"),
+            ));
         }
         if !ids.insert(c.id.clone()) {
             return Err(src.invalid(&at, format!("{field}: this id is used twice")));
@@ -429,29 +577,60 @@ fn validate_and_compile(
             return Err(src.invalid(&at, format!("{field}.descriptors: give {levels} descriptors, one per level from {}, found {}", spec.rubric.level_names[0], c.descriptors.len())));
         }
         if c.feedback.len() != levels {
-            return Err(src.invalid(&at, format!("{field}.feedback: give {levels} texts, one per level, found {}", c.feedback.len())));
+            return Err(src.invalid(
+                &at,
+                format!(
+                    "{field}.feedback: give {levels} texts, one per level, found {}",
+                    c.feedback.len()
+                ),
+            ));
         }
         for e in &c.evidence {
             if !names.contains(e) {
-                return Err(src.invalid(&format!("\"{e}\""), format!("{field}.evidence: no measure named {e:?}")));
+                return Err(src.invalid(
+                    &format!("\"{e}\""),
+                    format!("{field}.evidence: no measure named {e:?}"),
+                ));
             }
         }
         let mut by_level: Vec<Vec<Requirement>> = vec![Vec::new(); max_level as usize];
         let mut seen_levels = BTreeSet::new();
         for l in c.level {
             if l.level == 0 || l.level > max_level {
-                return Err(src.invalid(&at, format!("{field}.level: level {} is out of range 1..={max_level}", l.level)));
+                return Err(src.invalid(
+                    &at,
+                    format!(
+                        "{field}.level: level {} is out of range 1..={max_level}",
+                        l.level
+                    ),
+                ));
             }
             if !seen_levels.insert(l.level) {
-                return Err(src.invalid(&at, format!("{field}.level: level {} is given twice", l.level)));
+                return Err(src.invalid(
+                    &at,
+                    format!("{field}.level: level {} is given twice", l.level),
+                ));
             }
             for r in l.require {
-                let condition = Condition::parse(&r.when).map_err(|e| src.invalid(&r.when, format!("{field}.level {}: {e}", l.level)))?;
+                let condition = Condition::parse(&r.when)
+                    .map_err(|e| src.invalid(&r.when, format!("{field}.level {}: {e}", l.level)))?;
                 if !outputs.contains(&condition.measure) {
-                    return Err(src.invalid(&r.when, format!("{field}.level {}: no measure produces {:?}", l.level, condition.measure)));
+                    return Err(src.invalid(
+                        &r.when,
+                        format!(
+                            "{field}.level {}: no measure produces {:?}",
+                            l.level, condition.measure
+                        ),
+                    ));
                 }
                 if r.advice.trim().is_empty() {
-                    return Err(src.invalid(&r.when, format!("{field}.level {}: `{}` needs advice for the learner", l.level, r.when)));
+                    return Err(src.invalid(
+                        &r.when,
+                        format!(
+                            "{field}.level {}: `{}` needs advice for the learner",
+                            l.level, r.when
+                        ),
+                    ));
                 }
                 by_level[(l.level - 1) as usize].push(Requirement {
                     condition,
@@ -460,7 +639,10 @@ fn validate_and_compile(
             }
         }
         if seen_levels.len() != max_level as usize {
-            return Err(src.invalid(&at, format!("{field}: give a [[criterion.level]] for every level 1..={max_level}")));
+            return Err(src.invalid(
+                &at,
+                format!("{field}: give a [[criterion.level]] for every level 1..={max_level}"),
+            ));
         }
         criteria.push(Criterion {
             id: c.id,
@@ -474,14 +656,25 @@ fn validate_and_compile(
         });
     }
     if criteria.is_empty() {
-        return Err(src.invalid("[rubric]", "criterion: define at least one [[criterion]]".into()));
+        return Err(src.invalid(
+            "[rubric]",
+            "criterion: define at least one [[criterion]]".into(),
+        ));
     }
     for (id, level) in &spec.outcome.achieved_when {
         if !ids.contains(id) {
-            return Err(src.invalid(&format!("{id} ="), format!("outcome.achieved_when: no criterion {id:?}")));
+            return Err(src.invalid(
+                &format!("{id} ="),
+                format!("outcome.achieved_when: no criterion {id:?}"),
+            ));
         }
         if *level > max_level {
-            return Err(src.invalid(&format!("{id} ="), format!("outcome.achieved_when.{id}: level {level} is above the top level {max_level}")));
+            return Err(src.invalid(
+                &format!("{id} ="),
+                format!(
+                    "outcome.achieved_when.{id}: level {level} is above the top level {max_level}"
+                ),
+            ));
         }
     }
 

@@ -309,7 +309,10 @@ mod tests {
 
     fn doc(texts: &[&str]) -> Document {
         Document::new(
-            texts.iter().map(|t| Paragraph::new(*t, Hint::None)).collect(),
+            texts
+                .iter()
+                .map(|t| Paragraph::new(*t, Hint::None))
+                .collect(),
             SourceLines::Extracted,
         )
     }

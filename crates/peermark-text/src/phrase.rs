@@ -139,7 +139,9 @@ fn parse_seq(chars: &[char], pos: &mut usize, in_group: bool) -> Result<Vec<Item
             });
             continue;
         }
-        if c == '…' || (c == '.' && chars.get(*pos + 1) == Some(&'.') && chars.get(*pos + 2) == Some(&'.')) {
+        if c == '…'
+            || (c == '.' && chars.get(*pos + 1) == Some(&'.') && chars.get(*pos + 2) == Some(&'.'))
+        {
             *pos += if c == '…' { 1 } else { 3 };
             items.push(Item {
                 regex: r"\S+(?:\s+\S+){0,4}?".into(),
@@ -352,7 +354,10 @@ mod tests {
 
     #[test]
     fn stems_and_boundaries() {
-        assert_eq!(matches("empower*", "Empowerment and empowered"), vec!["Empowerment", "empowered"]);
+        assert_eq!(
+            matches("empower*", "Empowerment and empowered"),
+            vec!["Empowerment", "empowered"]
+        );
         assert!(matches("hope", "hopeless").is_empty());
         assert!(matches("case", "showcase, cases of").is_empty());
         assert_eq!(matches("hope*", "hopeless"), vec!["hopeless"]);
@@ -360,21 +365,54 @@ mod tests {
 
     #[test]
     fn optional_choice_and_gap() {
-        assert_eq!(matches("took (back) control", "I took control, then took back control"), vec!["took control", "took back control"]);
-        assert_eq!(matches("support from (family|friends|my partner)", "support from my partner"), vec!["support from my partner"]);
+        assert_eq!(
+            matches(
+                "took (back) control",
+                "I took control, then took back control"
+            ),
+            vec!["took control", "took back control"]
+        );
+        assert_eq!(
+            matches(
+                "support from (family|friends|my partner)",
+                "support from my partner"
+            ),
+            vec!["support from my partner"]
+        );
         assert!(matches("support from (family|friends)", "support from").is_empty());
-        assert_eq!(matches("took … control", "I took back some control"), vec!["took back some control"]);
-        assert_eq!(matches("(the) mentally ill", "the mentally ill"), vec!["the mentally ill"]);
-        assert_eq!(matches("living with (my|) symptoms", "living with symptoms"), vec!["living with symptoms"]);
+        assert_eq!(
+            matches("took … control", "I took back some control"),
+            vec!["took back some control"]
+        );
+        assert_eq!(
+            matches("(the) mentally ill", "the mentally ill"),
+            vec!["the mentally ill"]
+        );
+        assert_eq!(
+            matches("living with (my|) symptoms", "living with symptoms"),
+            vec!["living with symptoms"]
+        );
     }
 
     #[test]
     fn hyphens_apostrophes_and_spellings() {
-        assert_eq!(matches("self-harm*", "self harming, self-harm, selfharm"), vec!["self harming", "self-harm", "selfharm"]);
-        assert_eq!(matches("don't see the point", "I don’t see the point"), vec!["don’t see the point"]);
-        assert_eq!(matches("stigmati[sz]*", "stigmatising and stigmatized"), vec!["stigmatising", "stigmatized"]);
+        assert_eq!(
+            matches("self-harm*", "self harming, self-harm, selfharm"),
+            vec!["self harming", "self-harm", "selfharm"]
+        );
+        assert_eq!(
+            matches("don't see the point", "I don’t see the point"),
+            vec!["don’t see the point"]
+        );
+        assert_eq!(
+            matches("stigmati[sz]*", "stigmatising and stigmatized"),
+            vec!["stigmatising", "stigmatized"]
+        );
         assert_eq!(matches("et al.", "Leamy et al. (2011)"), vec!["et al."]);
-        assert_eq!(matches("committed suicide", "committed\nsuicide"), vec!["committed\nsuicide"]);
+        assert_eq!(
+            matches("committed suicide", "committed\nsuicide"),
+            vec!["committed\nsuicide"]
+        );
     }
 
     #[test]

@@ -23,7 +23,10 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             while end < bytes.len() {
                 let rest = &text[end..];
                 let c = rest.chars().next().unwrap();
-                if matches!(c, '.' | '!' | '?' | '"' | '\'' | ')' | ']' | '\u{201d}' | '\u{2019}') {
+                if matches!(
+                    c,
+                    '.' | '!' | '?' | '"' | '\'' | ')' | ']' | '\u{201d}' | '\u{2019}'
+                ) {
                     end += c.len_utf8();
                 } else {
                     break;
@@ -94,9 +97,20 @@ pub fn clauses(text: &str, sentence: Range<usize>) -> Vec<Range<usize>> {
         // Lower-casing changed byte lengths (rare scripts): fall back to punctuation only.
         return split_on(s, sentence.start, &[]);
     }
-    split_on(s, sentence.start, &[" but ", " however", " although ", " and then ", " whereas ", " yet "])
-        .into_iter()
-        .collect()
+    split_on(
+        s,
+        sentence.start,
+        &[
+            " but ",
+            " however",
+            " although ",
+            " and then ",
+            " whereas ",
+            " yet ",
+        ],
+    )
+    .into_iter()
+    .collect()
 }
 
 fn split_on(s: &str, base: usize, words: &[&str]) -> Vec<Range<usize>> {
@@ -139,7 +153,10 @@ pub fn enumeration_items(sentence: &str) -> usize {
         // The segment before the first comma supplies the enumeration's first item.
         let mut n = 1;
         for seg in &segs[start..] {
-            let seg = seg.strip_prefix("and ").or_else(|| seg.strip_prefix("or ")).unwrap_or(seg);
+            let seg = seg
+                .strip_prefix("and ")
+                .or_else(|| seg.strip_prefix("or "))
+                .unwrap_or(seg);
             let seg = seg.trim_end_matches(['.', '!', '?']);
             if let Some((a, _)) = seg.split_once(" and ").or_else(|| seg.split_once(" or ")) {
                 if short(a) {
@@ -163,7 +180,10 @@ mod tests {
     #[test]
     fn enumerations_are_counted() {
         use super::enumeration_items as e;
-        assert_eq!(e("CHIME is connectedness, hope, identity, meaning and empowerment."), 5);
+        assert_eq!(
+            e("CHIME is connectedness, hope, identity, meaning and empowerment."),
+            5
+        );
         assert!(e("Peer support is about connection, worldview, mutuality and moving towards hope rather than fear.") >= 4);
         assert!(e("Hope means believing that things can get better, and that a good life is possible for me.") < 4);
         assert!(e("When I lost my job and some friends, I became very isolated, and I think this kept me unwell.") < 4);
@@ -193,7 +213,13 @@ mod tests {
         let t = "She said “I can't.” Then she left! Did it help? \"Yes.\" I think so";
         assert_eq!(
             split(t),
-            vec!["She said “I can't.”", "Then she left!", "Did it help?", "\"Yes.\"", "I think so"]
+            vec![
+                "She said “I can't.”",
+                "Then she left!",
+                "Did it help?",
+                "\"Yes.\"",
+                "I think so"
+            ]
         );
     }
 
@@ -202,6 +228,13 @@ mod tests {
         let t = "I was called a psycho; now I know better but it hurt.";
         let r = sentences(t)[0].clone();
         let parts: Vec<&str> = clauses(t, r).into_iter().map(|r| &t[r]).collect();
-        assert_eq!(parts, vec!["I was called a psycho", "; now I know better", " but it hurt."]);
+        assert_eq!(
+            parts,
+            vec![
+                "I was called a psycho",
+                "; now I know better",
+                " but it hurt."
+            ]
+        );
     }
 }

@@ -24,7 +24,8 @@ pub fn word_ranges(text: &str) -> Vec<Range<usize>> {
                 start = Some(i);
             }
             last_end = i + c.len_utf8();
-        } else if joiner && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+        } else if joiner && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+        {
             continue;
         } else if let Some(s) = start.take() {
             out.push(s..last_end);
@@ -42,7 +43,10 @@ mod tests {
 
     #[test]
     fn counts_like_a_word_processor() {
-        assert_eq!(count_words("I don't self-harm – now (Anthony, 1993, p. 15)."), 8);
+        assert_eq!(
+            count_words("I don't self-harm – now (Anthony, 1993, p. 15)."),
+            8
+        );
         assert_eq!(count_words("  \n "), 0);
     }
 
