@@ -66,6 +66,12 @@ pub fn score(
         };
         let next_steps: Vec<String> = next.into_iter().take(2).collect();
         let mut feedback = fill(&c.feedback[level as usize], analysis);
+        for (condition, say) in &c.strengths {
+            if condition.holds(&analysis.values) {
+                feedback.push(' ');
+                feedback.push_str(&fill(say, analysis));
+            }
+        }
         if next_steps.is_empty() {
             if !c.stretch.is_empty() {
                 feedback.push(' ');

@@ -51,6 +51,8 @@ pub struct Criterion {
     pub evidence: Vec<String>,
     /// `levels[k]` holds the requirements of level k+1.
     pub levels: Vec<Vec<Requirement>>,
+    /// Strengths named whenever their condition holds: (condition, text).
+    pub strengths: Vec<(Condition, String)>,
 }
 
 impl Criterion {
@@ -370,12 +372,14 @@ fn validate_and_compile(
                         ),
                     ))
                 }
-                None => return Err(src.invalid(
-                    &format!("\"{from}\""),
-                    format!(
+                None => {
+                    return Err(src.invalid(
+                        &format!("\"{from}\""),
+                        format!(
                         "measure {name:?}.from: no concepts measure named {from:?} above this one"
                     ),
-                )),
+                    ))
+                }
             }
         }
         let m = &m;
@@ -638,6 +642,21 @@ fn validate_and_compile(
                 });
             }
         }
+        let mut strengths = Vec::new();
+        for st in c.strength {
+            let condition = Condition::parse(&st.when)
+                .map_err(|e| src.invalid(&st.when, format!("{field}.strength: {e}")))?;
+            if !outputs.contains(&condition.measure) {
+                return Err(src.invalid(
+                    &st.when,
+                    format!(
+                        "{field}.strength: no measure produces {:?}",
+                        condition.measure
+                    ),
+                ));
+            }
+            strengths.push((condition, st.say));
+        }
         if seen_levels.len() != max_level as usize {
             return Err(src.invalid(
                 &at,
@@ -653,6 +672,7 @@ fn validate_and_compile(
             stretch: c.stretch,
             evidence: c.evidence,
             levels: by_level,
+            strengths,
         });
     }
     if criteria.is_empty() {

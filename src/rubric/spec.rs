@@ -71,6 +71,19 @@ pub struct CriterionSpec {
     pub evidence: Vec<String>,
     /// Conditions for levels 1 to 3; a level needs its own and every lower level's.
     pub level: Vec<LevelSpec>,
+    /// Strengths named in the feedback whenever their condition holds, whatever the level
+    /// (for example language awareness shown by quoting a label and reflecting on it).
+    #[serde(default)]
+    pub strength: Vec<StrengthSpec>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct StrengthSpec {
+    /// `measure >= number`, as in a level requirement.
+    pub when: String,
+    /// What the learner is told; `{measure}` placeholders are filled.
+    pub say: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,7 +13,7 @@
 //! | `(family\|friends)` | one of several words or phrases |
 //! | `(a\|b\|)` | one of several, or nothing |
 //! | `…` or `...` | a gap of up to five words: `took … control` |
-//! | `re:<regex>` | a raw regular expression, for the rare case the notation cannot say |
+//! | `re:<regex>` | a raw regular expression, for the rare case the notation cannot say (its `\b` is ASCII) |
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::ops::Range;
@@ -34,8 +34,14 @@ const WB: &str = r"(?-u:\b)";
 pub fn compile_phrase(phrase: &str) -> Result<String, String> {
     let phrase = phrase.trim();
     if let Some(raw) = phrase.strip_prefix("re:") {
-        Regex::new(raw).map_err(|e| e.to_string())?;
-        return Ok(raw.to_string());
+        // Word boundaries are ASCII, as in compiled phrases: a Unicode `\b` would make the
+        // whole one-pass set fall back to a slow engine on any text with a curly quote.
+        let raw = raw
+            .replace("(?-u:\\b)", "\u{0}")
+            .replace("\\b", WB)
+            .replace('\u{0}', WB);
+        Regex::new(&raw).map_err(|e| e.to_string())?;
+        return Ok(raw);
     }
     if phrase.is_empty() {
         return Err("empty phrase".into());
@@ -413,6 +419,16 @@ mod tests {
             matches("committed suicide", "committed\nsuicide"),
             vec!["committed\nsuicide"]
         );
+    }
+
+    #[test]
+    fn raw_regexes_get_ascii_word_boundaries() {
+        assert_eq!(
+            compile_phrase(r"re:\bin \d+\b").unwrap(),
+            r"(?-u:\b)in \d+(?-u:\b)"
+        );
+        assert_eq!(compile_phrase(r"re:(?-u:\b)x").unwrap(), r"(?-u:\b)x");
+        assert_eq!(matches(r"re:\b(19|20)\d\d\b", "“In 2016”"), vec!["2016"]);
     }
 
     #[test]
