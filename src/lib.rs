@@ -98,6 +98,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
                 column: pos.column,
                 frame,
                 suggestions: f.suggestions.clone(),
+                why: f.message.clone(),
             });
         } else {
             if f.awareness {

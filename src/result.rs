@@ -52,6 +52,9 @@ pub struct LanguageLapse {
     pub column: u32,
     pub frame: String,
     pub suggestions: Vec<String>,
+    /// One friendly sentence on why the words can hurt (for sheets and `check`).
+    #[serde(skip)]
+    pub why: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

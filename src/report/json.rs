@@ -149,6 +149,7 @@ pub(crate) mod fixtures {
                 column: 12,
                 frame: "own-voice-other".into(),
                 suggestions: vec!["died by suicide".into(), "took their own life".into()],
+                why: "Links suicide with crime; many guides suggest other words.".into(),
             }],
             notes: vec![LanguageNote {
                 rule: "L43".into(),

@@ -204,6 +204,9 @@ fn language_section(out: &mut String, r: &MarkResult) {
                     .collect();
                 let _ = writeln!(out, " — you might write {}.", or_list(&options));
             }
+            if !l.why.is_empty() {
+                let _ = writeln!(out, "  {}", md_text(&l.why));
+            }
         }
         let example = &r.lapses[0].rule;
         let _ = writeln!(

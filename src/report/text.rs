@@ -112,13 +112,13 @@ fn marked(
         let _ = writeln!(out, "Language: no wording to reconsider. Well done.");
     }
     for l in &r.lapses {
-        let title = format!("reconsider “{}”", clean(&l.text));
+        let title = if l.why.is_empty() { format!("reconsider “{}”", clean(&l.text)) } else { clean(&l.why) };
         let mut extra = Vec::new();
         if !l.suggestions.is_empty() {
             let s: Vec<String> = l.suggestions.iter().map(|s| clean(s)).collect();
             extra.push(format!("consider: {}", s.join(", ")));
         }
-        extra.push(format!("why: peermark explain {}", clean(&l.rule)));
+        extra.push(format!("more: peermark explain {}", clean(&l.rule)));
         let d = Diagnostic {
             kind: "wording",
             rule: &l.rule,
