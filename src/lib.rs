@@ -77,9 +77,18 @@ pub fn load_rubric(path: Option<&Path>) -> Result<Rubric, rubric::RubricError> {
 /// Marks one document: analysis, levels, score, outcome, language findings and
 /// safeguarding cues.
 pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &str) -> MarkResult {
+    // Safeguarding first: flagged sentences are withheld from every quote a learner sees.
+    let flags = rubric.safeguarding.scan(doc);
+    let withheld: Vec<analyse::Span> = flags
+        .iter()
+        .map(|f| analyse::Span {
+            paragraph: f.paragraph,
+            range: f.range.clone(),
+        })
+        .collect();
     let findings = rubric.language.check(doc);
     let analysis = analyse::analyse(rubric, doc, &findings);
-    let (criteria, score, outcome) = score::score(rubric, &analysis, doc);
+    let (criteria, score, outcome) = score::score(rubric, &analysis, doc, &withheld);
     let mut lapses = Vec::new();
     let mut notes = Vec::new();
     let mut awareness = Vec::new();
@@ -101,15 +110,12 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
                 why: f.message.clone(),
             });
         } else {
-            if f.awareness {
-                let (ev, _) = score::quote(
-                    doc,
-                    &analyse::Span {
-                        paragraph: f.paragraph,
-                        range: f.range.clone(),
-                    },
-                );
-                awareness.push(ev);
+            let span = analyse::Span {
+                paragraph: f.paragraph,
+                range: f.range.clone(),
+            };
+            if f.awareness && !score::is_withheld(doc, &span, &withheld) {
+                awareness.push(score::quote(doc, &span).0);
             }
             notes.push(LanguageNote {
                 rule: f.rule.clone(),
@@ -124,7 +130,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
     }
     let mut safeguarding = Vec::new();
     let mut assessor_notes = Vec::new();
-    for flag in rubric.safeguarding.scan(doc) {
+    for flag in flags {
         let pos = doc.position(flag.paragraph, flag.range.start);
         safeguarding.push(SafeguardingCue {
             paragraph: pos.paragraph,

@@ -39,10 +39,14 @@ pub fn level_of(c: &Criterion, values: &BTreeMap<String, f64>) -> (u8, Vec<Strin
 }
 
 /// Scores every criterion of the rubric.
+///
+/// `withheld` are stretches never quoted as evidence (sentences flagged for the assessor's
+/// attention: they must not reach a learner's sheet).
 pub fn score(
     rubric: &Rubric,
     analysis: &Analysis,
     doc: &Document,
+    withheld: &[Span],
 ) -> (Vec<CriterionResult>, f64, Outcome) {
     let max_level = (rubric.level_names.len() - 1) as f64;
     let mut results = Vec::new();
@@ -62,7 +66,7 @@ pub fn score(
         let evidence = if level == 0 {
             Vec::new()
         } else {
-            quotes(c, analysis, doc)
+            quotes(c, analysis, doc, withheld)
         };
         let next_steps: Vec<String> = next.into_iter().take(2).collect();
         let mut feedback = fill(&c.feedback[level as usize], analysis);
@@ -164,7 +168,7 @@ pub fn natural_list(items: &[String]) -> String {
 
 /// Quotes for a criterion: the sentences around the evidence of its evidence measures, one
 /// per sentence, best first.
-fn quotes(c: &Criterion, analysis: &Analysis, doc: &Document) -> Vec<Evidence> {
+fn quotes(c: &Criterion, analysis: &Analysis, doc: &Document, withheld: &[Span]) -> Vec<Evidence> {
     let mut out: Vec<Evidence> = Vec::new();
     let mut used: Vec<(usize, usize)> = Vec::new();
     // Round-robin over the evidence measures so each kind of evidence is shown.
@@ -181,6 +185,9 @@ fn quotes(c: &Criterion, analysis: &Analysis, doc: &Document) -> Vec<Evidence> {
                 break 'outer;
             }
             let Some(span) = list.get(k) else { continue };
+            if is_withheld(doc, span, withheld) {
+                continue;
+            }
             let (ev, key) = quote(doc, span);
             if !used.contains(&key) && !ev.quote.is_empty() {
                 used.push(key);
@@ -189,6 +196,21 @@ fn quotes(c: &Criterion, analysis: &Analysis, doc: &Document) -> Vec<Evidence> {
         }
     }
     out
+}
+
+/// Whether the sentence holding `span` overlaps a withheld stretch.
+pub fn is_withheld(doc: &Document, span: &Span, withheld: &[Span]) -> bool {
+    if !withheld.iter().any(|w| w.paragraph == span.paragraph) {
+        return false;
+    }
+    let text = &doc.paragraphs[span.paragraph].text;
+    let sentence = peermark_text::sentences(text)
+        .into_iter()
+        .find(|s| s.start <= span.range.start && span.range.start < s.end.max(s.start + 1))
+        .unwrap_or(span.range.clone());
+    withheld
+        .iter()
+        .any(|w| w.paragraph == span.paragraph && w.range.start < sentence.end && sentence.start < w.range.end)
 }
 
 /// The sentence holding a span, cut to a readable length around it.

@@ -296,12 +296,22 @@ fn check_never_lists_a_risk_cue_and_ends_with_the_support_line() {
     assert!(!json.contains("the point anymore"), "{json}");
     let v: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["safeguarding"].as_array().unwrap().len(), 1);
+    // No language finding sits inside the risky sentence (columns count characters).
+    let essay = std::fs::read_to_string(data("current-risk.txt")).unwrap();
+    let risk_line = v["safeguarding"][0]["line"].as_u64().unwrap();
+    let line_text = essay.lines().nth(risk_line as usize - 1).unwrap();
+    let from = line_text[..line_text.find(RISK_SENTENCE).unwrap()]
+        .chars()
+        .count() as u64
+        + 1;
+    let to = from + RISK_SENTENCE.chars().count() as u64;
     for key in ["lapses", "notes"] {
         for f in v[key].as_array().unwrap() {
-            let line = f["line"].as_u64().unwrap();
-            assert_ne!(
-                line, v["safeguarding"][0]["line"],
-                "a finding on the risky line is shown as a fault: {f}"
+            let on_line = f["line"].as_u64() == Some(risk_line);
+            let col = f["column"].as_u64().unwrap();
+            assert!(
+                !(on_line && (from..to).contains(&col)),
+                "the risky sentence is shown as a fault: {f}"
             );
         }
     }
@@ -355,9 +365,6 @@ fn a_flag_never_changes_a_mark() {
 }
 
 #[test]
-#[ignore = "bug: a flagged sentence is quoted as evidence on the learner's sheet and in results.json \
-            (score::quote ignores safeguarding flags; `hope*` in positive_language also matches \
-            \"hopeless\", so the sentence is praised as hopeful language)"]
 fn a_flagged_sentence_is_never_quoted_as_evidence() {
     // Same essay, but the risky sentence is "These days I feel hopeless and I have not told
     // anyone.", which also holds words the rubric's lexicons count ("these days", "hope*").
