@@ -208,9 +208,11 @@ pub fn is_withheld(doc: &Document, span: &Span, withheld: &[Span]) -> bool {
         .into_iter()
         .find(|s| s.start <= span.range.start && span.range.start < s.end.max(s.start + 1))
         .unwrap_or(span.range.clone());
-    withheld
-        .iter()
-        .any(|w| w.paragraph == span.paragraph && w.range.start < sentence.end && sentence.start < w.range.end)
+    withheld.iter().any(|w| {
+        w.paragraph == span.paragraph
+            && w.range.start < sentence.end
+            && sentence.start < w.range.end
+    })
 }
 
 /// The sentence holding a span, cut to a readable length around it.

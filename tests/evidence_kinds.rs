@@ -1,8 +1,8 @@
 //! Unit-style tests of each evidence kind (`src/analyse/`), of scoring and of rubric errors.
 //!
-//! Every test writes a small rubric of its own (only the measures and criteria it needs; no
-//! `[language]`; `[safeguarding]` only the one trigger group the scanner needs) into a temporary folder,
-//! builds a few paragraphs in code and checks the values the measures produce.
+//! Every test writes a small rubric of its own into a temporary folder: only the measures and
+//! criteria it needs, no `[language]`, and in `[safeguarding]` only the one trigger group the
+//! scanner requires. It then builds a few paragraphs in code and checks the measures' values.
 
 use peermark::analyse::{analyse, Analysis};
 use peermark::ingest::{read_bytes, Format};
@@ -470,6 +470,7 @@ fn concepts_keyword_stuffing_is_named_not_explained() {
     // min_words = 2 so that only the list rule stops the cue "involves" explaining them.
     let r = concepts_rubric(&[
         ("c", "min_words = 2"),
+        ("enum_only", "min_words = 2\nlist_limit = 5"),
         (
             "lax",
             "min_words = 2\nlist_limit = 5\nenumeration_limit = 0",
@@ -489,8 +490,24 @@ fn concepts_keyword_stuffing_is_named_not_explained() {
             "empowerment"
         ]
     );
-    // The same settings without the list rules would count them: the rules are what stop it.
+    // The enumeration rule alone stops it; without both list rules they would count.
+    assert_eq!(a.values["enum_only"], 0.0);
     assert_eq!(a.values["lax"], 5.0);
+
+    // Four concepts in one sentence that is not an enumeration: the list_limit (3) alone.
+    let d = doc(&[
+        "Hope grew when I found belonging, and my identity changed because my life gained purpose.",
+    ]);
+    let v = values(&r, &d);
+    assert_eq!(v["c_named"], 4.0);
+    assert_eq!(
+        v["c"], 0.0,
+        "more than list_limit concepts in a sentence is a list"
+    );
+    assert_eq!(
+        v["enum_only"], 4.0,
+        "with list_limit = 5 the same sentence explains them"
+    );
 
     let d = doc(&["Recovery involves hope and trust."]);
     assert_eq!(
@@ -989,10 +1006,15 @@ fn sections_by_heading() {
         ("Conclusion", Hint::Heading),
         ("Recovery is personal to everyone.", Hint::None),
     ]);
-    let v = values(&r, &d);
-    assert_eq!(v["sections_intro"], 1.0);
-    assert_eq!(v["sections_conclusion"], 1.0);
-    assert_eq!(v["sections"], 2.0);
+    let a = run(&r, &d);
+    assert_eq!(a.values["sections_intro"], 1.0);
+    assert_eq!(a.values["sections_conclusion"], 1.0);
+    assert_eq!(a.values["sections"], 2.0);
+    // The paragraphs under the two headings, not merely any of the first or last two.
+    assert_eq!(
+        a.measured["sections"].per_paragraph,
+        vec![0, 0, 1, 0, 0, 0, 1]
+    );
 
     let d = doc_hinted(&[
         ("Part one", Hint::Heading),
@@ -1347,8 +1369,6 @@ explain = "explain"
 }
 
 #[test]
-#[ignore = "bug: rubric errors locate the first quoted occurrence of the name anywhere in the \
-            file; `from = \"concepts\"` is reported at an earlier `kind = \"concepts\"` line"]
 fn error_from_named_like_the_kind_points_at_the_from_line() {
     // The default rubric names a concepts measure "concepts"; reusing it from a measure
     // placed above it must point at the `from` line, not at a `kind = "concepts"` line.
@@ -1426,8 +1446,6 @@ evidence = ["reflections"]
 }
 
 #[test]
-#[ignore = "bug: rubric errors locate the first quoted occurrence of the name anywhere in the \
-            file; evidence naming the lexicon (\"reflection\") is reported at `lexicon = \"reflection\"`"]
 fn error_evidence_naming_a_lexicon_points_at_the_evidence_line() {
     // A likely slip: the criterion names the lexicon instead of the measure built on it.
     let text = format!(
@@ -1490,8 +1508,6 @@ key = ["hopefulness"]
 }
 
 #[test]
-#[ignore = "bug: rubric errors locate the first quoted occurrence of the name anywhere in the \
-            file; a key that is also a lexicon phrase is reported at the lexicon line"]
 fn error_concept_key_that_is_a_phrase_points_at_the_key_line() {
     // A likely slip: the key names the term ("mutuality") instead of the concept id.
     let text = format!(

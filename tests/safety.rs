@@ -391,8 +391,6 @@ fn a_flagged_sentence_is_never_quoted_as_evidence() {
 }
 
 #[test]
-#[ignore = "bug: the closure cue \"these days I\" (longer) swallows the present tense \"I feel\", \
-            so \"These days I feel hopeless.\" is read as untimed (tier 2), not current (tier 3)"]
 fn present_time_said_first_reads_as_current() {
     let rubric = default_rubric();
     let scan = |s: &str| rubric.safeguarding.scan_text(s);
@@ -408,9 +406,6 @@ fn present_time_said_first_reads_as_current() {
 }
 
 #[test]
-#[ignore = "bug: a memory frame in the previous clause (rule 5) wins over recency in the \
-            trigger's own clause, so \"I remember feeling safe, but lately I can't see a \
-            future.\" is not flagged at all"]
 fn a_memory_in_one_clause_does_not_hide_present_risk_in_the_next() {
     let rubric = default_rubric();
     let scan = |s: &str| rubric.safeguarding.scan_text(s);

@@ -70,24 +70,49 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             continue;
         }
         m.per_paragraph[i] = hits.len() as u32;
-        let concepts_in = |si: usize| -> Vec<usize> {
-            let r = &sentences[si];
-            let mut cs: Vec<usize> = hits
-                .iter()
-                .filter(|h| h.range.start >= r.start && h.range.start < r.end)
-                .map(|h| owner[h.pattern])
-                .collect();
+        // Per sentence, computed once: the concepts named, the words the terms take up, the
+        // sentence's length and enumeration, and whether it carries an explanation cue.
+        let n = sentences.len();
+        let mut in_sent: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut term_words = vec![0usize; n];
+        let mut hit_sentence = Vec::with_capacity(hits.len());
+        for h in &hits {
+            let si = p.sentence_of(i, h.range.start);
+            if let Some(si) = si {
+                in_sent[si].push(owner[h.pattern]);
+                term_words[si] += count_words(&text[h.range.clone()]);
+            }
+            hit_sentence.push(si);
+        }
+        for cs in in_sent.iter_mut() {
             cs.sort_unstable();
             cs.dedup();
-            cs
-        };
-        let has_cue = |si: usize| -> bool {
-            let r = &sentences[si];
-            s.explain[i]
-                .iter()
-                .any(|h| h.range.start >= r.start && h.range.end <= r.end)
-        };
-        for h in &hits {
+        }
+        let words: Vec<usize> = sentences
+            .iter()
+            .map(|r| count_words(&text[r.clone()]))
+            .collect();
+        let enumerated: Vec<usize> = sentences
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let relevant = !in_sent[k].is_empty();
+                if relevant && s.enumeration_limit > 0 {
+                    peermark_text::enumeration_items(&text[r.clone()])
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let cue: Vec<bool> = sentences
+            .iter()
+            .map(|r| {
+                s.explain[i]
+                    .iter()
+                    .any(|h| h.range.start >= r.start && h.range.end <= r.end)
+            })
+            .collect();
+        for (k, h) in hits.iter().enumerate() {
             let c = owner[h.pattern];
             if !named[c] {
                 named[c] = true;
@@ -96,33 +121,23 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             if explained[c].is_some() {
                 continue;
             }
-            let Some(si) = p.sentence_of(i, h.range.start) else {
+            let Some(si) = hit_sentence[k] else {
                 continue;
             };
-            let in_sentence = concepts_in(si);
-            let r = &sentences[si];
+            let in_sentence = &in_sent[si];
             let is_list = in_sentence.len() > s.list_limit
-                || (s.enumeration_limit > 0
-                    && peermark_text::enumeration_items(&text[r.clone()]) >= s.enumeration_limit);
+                || (s.enumeration_limit > 0 && enumerated[si] >= s.enumeration_limit);
             // Words that say something beyond the terms themselves.
-            let term_words: usize = hits
-                .iter()
-                .filter(|h| h.range.start >= r.start && h.range.start < r.end)
-                .map(|h| count_words(&text[h.range.clone()]))
-                .sum();
-            let other_words = count_words(&text[r.clone()]).saturating_sub(term_words);
+            let other_words = words[si].saturating_sub(term_words[si]);
             let long_enough = other_words >= s.min_words;
             // A short naming sentence ("One feature is mutuality.") explained by the next one,
             // which takes the concept up again.
-            let next_explains = si + 1 < sentences.len()
-                && {
-                    let next = concepts_in(si + 1);
-                    next.contains(&c) && next.len() <= 2
-                }
-                && count_words(&text[sentences[si + 1].clone()]) >= s.min_words + 2
-                && peermark_text::enumeration_items(&text[sentences[si + 1].clone()])
-                    < s.enumeration_limit.max(1)
-                && has_cue(si + 1);
+            let next_explains = si + 1 < n
+                && in_sent[si + 1].contains(&c)
+                && in_sent[si + 1].len() <= 2
+                && words[si + 1] >= s.min_words + 2
+                && enumerated[si + 1] < s.enumeration_limit.max(1)
+                && cue[si + 1];
             let defined = defines(s.define, text, h);
             let span = Span {
                 paragraph: i,
@@ -131,7 +146,7 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             if !is_list && defined && other_words >= s.min_words_defined {
                 explained[c] = Some(span);
             } else if !is_list
-                && (long_enough && has_cue(si) || next_explains)
+                && (long_enough && cue[si] || next_explains)
                 && in_topic
                 && last_cued[c] != Some((i, si))
             {

@@ -112,7 +112,11 @@ fn marked(
         let _ = writeln!(out, "Language: no wording to reconsider. Well done.");
     }
     for l in &r.lapses {
-        let title = if l.why.is_empty() { format!("reconsider “{}”", clean(&l.text)) } else { clean(&l.why) };
+        let title = if l.why.is_empty() {
+            format!("reconsider “{}”", clean(&l.text))
+        } else {
+            clean(&l.why)
+        };
         let mut extra = Vec::new();
         if !l.suggestions.is_empty() {
             let s: Vec<String> = l.suggestions.iter().map(|s| clean(s)).collect();

@@ -138,6 +138,23 @@ impl Source {
             message,
         }
     }
+
+    /// As [`Source::invalid`], searching for `needle` only from where `anchor` (the table
+    /// the error belongs to, e.g. `name = "concepts"`) stands.
+    fn invalid_in(&self, anchor: &str, needle: &str, message: String) -> RubricError {
+        let line = match self.text.find(anchor) {
+            Some(a) => match self.text[a..].find(needle) {
+                Some(k) => self.line_of_offset(a + k),
+                None => self.line_of_offset(a),
+            },
+            None => self.line_of(needle),
+        };
+        RubricError::Invalid {
+            file: self.file.clone(),
+            line,
+            message,
+        }
+    }
 }
 
 fn toml_error(src: &Source, e: toml::de::Error) -> RubricError {
@@ -362,10 +379,12 @@ fn validate_and_compile(
                 } if n == from => Some(c.clone()),
                 _ => None,
             });
+            let anchor = format!("name = \"{name}\"");
             match source {
                 Some(c) if concept.is_empty() => *concept = c,
                 Some(_) => {
-                    return Err(src.invalid(
+                    return Err(src.invalid_in(
+                        &anchor,
                         &format!("name = \"{name}\""),
                         format!(
                             "measure {name:?}: give either `concept` groups or `from`, not both"
@@ -373,8 +392,9 @@ fn validate_and_compile(
                     ))
                 }
                 None => {
-                    return Err(src.invalid(
-                        &format!("\"{from}\""),
+                    return Err(src.invalid_in(
+                        &anchor,
+                        &format!("from = \"{from}\""),
                         format!(
                         "measure {name:?}.from: no concepts measure named {from:?} above this one"
                     ),
@@ -385,8 +405,10 @@ fn validate_and_compile(
         let m = &m;
         let name = m.name().to_string();
         let field = format!("measure {name:?}");
+        let anchor = format!("name = \"{name}\"");
         if !names.insert(name.clone()) {
-            return Err(src.invalid(
+            return Err(src.invalid_in(
+                &anchor,
                 &format!("name = \"{name}\""),
                 format!("{field}: this name is used twice"),
             ));
@@ -402,7 +424,8 @@ fn validate_and_compile(
                     (Some(l), true) => need_lexicon(format!("{field}.lexicon"), l)?,
                     (None, false) => {
                         let matcher = Matcher::new(phrases).map_err(|e| {
-                            src.invalid(
+                            src.invalid_in(
+                                &anchor,
                                 &e.phrase,
                                 format!("{field}.phrases[{}]: {}", e.index, e.message),
                             )
@@ -410,7 +433,8 @@ fn validate_and_compile(
                         measure_matchers.insert(name.clone(), matcher);
                     }
                     _ => {
-                        return Err(src.invalid(
+                        return Err(src.invalid_in(
+                            &anchor,
                             &format!("name = \"{name}\""),
                             format!("{field}: give either `lexicon` or `phrases`"),
                         ))
@@ -436,7 +460,8 @@ fn validate_and_compile(
                     need_lexicon(format!("{field}.within"), l)?;
                 }
                 if concept.is_empty() {
-                    return Err(src.invalid(
+                    return Err(src.invalid_in(
+                        &anchor,
                         &format!("name = \"{name}\""),
                         format!("{field}: list at least one [[measure.concept]]"),
                     ));
@@ -445,7 +470,8 @@ fn validate_and_compile(
                 let mut all = Vec::new();
                 for c in concept {
                     if !ids.insert(c.id.clone()) {
-                        return Err(src.invalid(
+                        return Err(src.invalid_in(
+                            &anchor,
                             &format!("id = \"{}\"", c.id),
                             format!("{field}: concept id {:?} is used twice", c.id),
                         ));
@@ -454,14 +480,16 @@ fn validate_and_compile(
                 }
                 for k in key {
                     if !ids.contains(k) {
-                        return Err(src.invalid(
+                        return Err(src.invalid_in(
+                            &anchor,
                             &format!("\"{k}\""),
                             format!("{field}.key: no concept with id {k:?}"),
                         ));
                     }
                 }
                 let matcher = Matcher::new(&all).map_err(|e| {
-                    src.invalid(
+                    src.invalid_in(
+                        &anchor,
                         &e.phrase,
                         format!("{field}.concept phrase {:?}: {}", e.phrase, e.message),
                     )
@@ -475,7 +503,8 @@ fn validate_and_compile(
                 }
                 if !ex.is_empty() {
                     let m = Matcher::new(&ex).map_err(|e| {
-                        src.invalid(
+                        src.invalid_in(
+                            &anchor,
                             &e.phrase,
                             format!("{field}.concept exclude {:?}: {}", e.phrase, e.message),
                         )
@@ -494,7 +523,8 @@ fn validate_and_compile(
             MeasureSpec::Together { all, .. } => {
                 for other in all {
                     if !names.contains(other) || other == &name {
-                        return Err(src.invalid(
+                        return Err(src.invalid_in(
+                            &anchor,
                             &format!("\"{other}\""),
                             format!(
                                 "{field}.all: {other:?} is not a measure defined above this one"
@@ -506,7 +536,8 @@ fn validate_and_compile(
             MeasureSpec::Run { has, lacks, .. } => {
                 for other in [has, lacks] {
                     if !names.contains(other) || other == &name {
-                        return Err(src.invalid(
+                        return Err(src.invalid_in(
+                            &anchor,
                             &format!("\"{other}\""),
                             format!("{field}: {other:?} is not a measure defined above this one"),
                         ));
@@ -520,14 +551,16 @@ fn validate_and_compile(
                 ..
             } => {
                 if authors.is_empty() && frameworks.is_empty() {
-                    return Err(src.invalid(
+                    return Err(src.invalid_in(
+                        &anchor,
                         &format!("name = \"{name}\""),
                         format!("{field}: list `authors` or `frameworks`"),
                     ));
                 }
                 if !frameworks.is_empty() {
                     let matcher = Matcher::new(frameworks).map_err(|e| {
-                        src.invalid(
+                        src.invalid_in(
+                            &anchor,
                             &e.phrase,
                             format!("{field}.frameworks[{}]: {}", e.index, e.message),
                         )
@@ -566,22 +599,28 @@ fn validate_and_compile(
                 .chars()
                 .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
         {
-            return Err(src.invalid(
+            return Err(src.invalid_in(
+                &at,
                 &at,
                 format!("{field}: ids use lower-case letters, digits and '_'"),
             ));
         }
         if !ids.insert(c.id.clone()) {
-            return Err(src.invalid(&at, format!("{field}: this id is used twice")));
+            return Err(src.invalid_in(&at, &at, format!("{field}: this id is used twice")));
         }
         if !(c.weight > 0.0 && c.weight.is_finite()) {
-            return Err(src.invalid(&at, format!("{field}.weight: must be a positive number")));
+            return Err(src.invalid_in(
+                &at,
+                &at,
+                format!("{field}.weight: must be a positive number"),
+            ));
         }
         if c.descriptors.len() != levels {
-            return Err(src.invalid(&at, format!("{field}.descriptors: give {levels} descriptors, one per level from {}, found {}", spec.rubric.level_names[0], c.descriptors.len())));
+            return Err(src.invalid_in(&at, &at, format!("{field}.descriptors: give {levels} descriptors, one per level from {}, found {}", spec.rubric.level_names[0], c.descriptors.len())));
         }
         if c.feedback.len() != levels {
-            return Err(src.invalid(
+            return Err(src.invalid_in(
+                &at,
                 &at,
                 format!(
                     "{field}.feedback: give {levels} texts, one per level, found {}",
@@ -591,7 +630,8 @@ fn validate_and_compile(
         }
         for e in &c.evidence {
             if !names.contains(e) {
-                return Err(src.invalid(
+                return Err(src.invalid_in(
+                    &at,
                     &format!("\"{e}\""),
                     format!("{field}.evidence: no measure named {e:?}"),
                 ));
@@ -601,7 +641,8 @@ fn validate_and_compile(
         let mut seen_levels = BTreeSet::new();
         for l in c.level {
             if l.level == 0 || l.level > max_level {
-                return Err(src.invalid(
+                return Err(src.invalid_in(
+                    &at,
                     &at,
                     format!(
                         "{field}.level: level {} is out of range 1..={max_level}",
@@ -610,16 +651,19 @@ fn validate_and_compile(
                 ));
             }
             if !seen_levels.insert(l.level) {
-                return Err(src.invalid(
+                return Err(src.invalid_in(
+                    &at,
                     &at,
                     format!("{field}.level: level {} is given twice", l.level),
                 ));
             }
             for r in l.require {
-                let condition = Condition::parse(&r.when)
-                    .map_err(|e| src.invalid(&r.when, format!("{field}.level {}: {e}", l.level)))?;
+                let condition = Condition::parse(&r.when).map_err(|e| {
+                    src.invalid_in(&at, &r.when, format!("{field}.level {}: {e}", l.level))
+                })?;
                 if !outputs.contains(&condition.measure) {
-                    return Err(src.invalid(
+                    return Err(src.invalid_in(
+                        &at,
                         &r.when,
                         format!(
                             "{field}.level {}: no measure produces {:?}",
@@ -628,7 +672,8 @@ fn validate_and_compile(
                     ));
                 }
                 if r.advice.trim().is_empty() {
-                    return Err(src.invalid(
+                    return Err(src.invalid_in(
+                        &at,
                         &r.when,
                         format!(
                             "{field}.level {}: `{}` needs advice for the learner",
@@ -645,9 +690,10 @@ fn validate_and_compile(
         let mut strengths = Vec::new();
         for st in c.strength {
             let condition = Condition::parse(&st.when)
-                .map_err(|e| src.invalid(&st.when, format!("{field}.strength: {e}")))?;
+                .map_err(|e| src.invalid_in(&at, &st.when, format!("{field}.strength: {e}")))?;
             if !outputs.contains(&condition.measure) {
-                return Err(src.invalid(
+                return Err(src.invalid_in(
+                    &at,
                     &st.when,
                     format!(
                         "{field}.strength: no measure produces {:?}",
@@ -658,7 +704,8 @@ fn validate_and_compile(
             strengths.push((condition, st.say));
         }
         if seen_levels.len() != max_level as usize {
-            return Err(src.invalid(
+            return Err(src.invalid_in(
+                &at,
                 &at,
                 format!("{field}: give a [[criterion.level]] for every level 1..={max_level}"),
             ));

@@ -101,6 +101,7 @@ pub struct Modifiers {
     pub coping: Vec<String>,
     pub idioms: Vec<String>,
     pub memory_frames: Vec<String>,
+    pub contrast: Vec<String>,
 }
 
 /// A settings error; the message starts with the field's path, e.g.
@@ -164,6 +165,7 @@ enum Cat {
     Coping,
     Idiom,
     Memory,
+    Contrast,
 }
 
 impl Cat {
@@ -172,8 +174,18 @@ impl Cat {
     fn absorbs(self) -> bool {
         !matches!(
             self,
-            Cat::FirstPerson | Cat::Coping | Cat::Idiom | Cat::Negation | Cat::Terminator
+            Cat::FirstPerson
+                | Cat::Coping
+                | Cat::Idiom
+                | Cat::Negation
+                | Cat::Terminator
+                | Cat::Contrast
         )
+    }
+    /// Time markers that read as current (strong or weak).
+    fn is_current(self) -> bool {
+        self.is_strong_current()
+            || matches!(self, Cat::PresentTense | Cat::Ongoing | Cat::Frequency)
     }
     /// Time markers that read as current even next to a past marker.
     fn is_strong_current(self) -> bool {
@@ -314,7 +326,7 @@ impl Scanner {
             });
         }
         let m = &s.modifiers;
-        let lists: [(&str, &Vec<String>, Cat); 18] = [
+        let lists: [(&str, &Vec<String>, Cat); 19] = [
             ("historical", &m.historical, Cat::Historical),
             ("closure", &m.closure, Cat::Closure),
             ("past_tense", &m.past_tense, Cat::PastTense),
@@ -333,6 +345,7 @@ impl Scanner {
             ("coping", &m.coping, Cat::Coping),
             ("idioms", &m.idioms, Cat::Idiom),
             ("memory_frames", &m.memory_frames, Cat::Memory),
+            ("contrast", &m.contrast, Cat::Contrast),
         ];
         for (name, list, cat) in lists {
             for (pi, p) in list.iter().enumerate() {
@@ -411,7 +424,30 @@ impl Scanner {
                 _ => others.push(h),
             }
         }
-        let mut mods: Vec<Hit> = longest_non_overlapping(absorbing);
+        let mut mods: Vec<Hit> = longest_non_overlapping(absorbing.clone());
+        // A closure frame ("these days I", "today I") keeps the current-time cues it overlaps
+        // ("these days", "I feel"): in the trigger's own clause they are its present time.
+        // `read` tells them apart by their overlap with the frame.
+        let cat = |h: &Hit| match self.kinds[h.pattern] {
+            Kind::Mod(c) => Some(c),
+            Kind::Trigger { .. } => None,
+        };
+        let frames: Vec<Range<usize>> = mods
+            .iter()
+            .filter(|h| cat(h) == Some(Cat::Closure))
+            .map(|h| h.range.clone())
+            .collect();
+        let framed: Vec<Hit> = absorbing
+            .into_iter()
+            .filter(|h| {
+                cat(h).is_some_and(Cat::is_current)
+                    && frames.iter().any(|f| overlaps(f, &h.range))
+                    && mods
+                        .iter()
+                        .all(|k| cat(k) == Some(Cat::Closure) || !overlaps(&k.range, &h.range))
+            })
+            .collect();
+        mods.extend(longest_non_overlapping(framed));
         mods.extend(others);
 
         let sents = sentences(text);
@@ -539,13 +575,40 @@ impl Scanner {
         if any_own(Cat::Hypothetical) {
             return None;
         }
+        // A present cue that is part of a closure frame ("these days I", "today I"). In the
+        // trigger's own clause it is the narrator's present and counts as current ("These
+        // days I feel hopeless"), except against past tense on the trigger itself, where the
+        // frame looks back ("These days I can see that I was trapped"); nor does it make a
+        // generic or third-party clause a disclosure ("These days I support others who
+        // self-harm"). In an adjoining clause the frame is a contrast and reads as past ("Back
+        // then …; these days I help others").
+        let framed = |r: &Range<usize>| {
+            ctx.mods
+                .iter()
+                .any(|(c, k)| *c == Cat::Closure && overlaps(k, r))
+        };
         // Tense on the trigger verb: on or just before the trigger; failing that, a verb just
         // after a noun trigger with no first person on it ("self-harm had done", "suicidal
         // thoughts were"; not "nobody would care if I was gone").
         let tense = |cat: Cat| ctx.mods.iter().any(|(c, r)| *c == cat && on_trigger(r));
         let ongoing = tense(Cat::Ongoing);
         let mut present_tense = tense(Cat::PresentTense);
-        let mut past_tense = tense(Cat::PastTense);
+        let mut present_unframed = ctx
+            .mods
+            .iter()
+            .any(|(c, r)| *c == Cat::PresentTense && on_trigger(r) && !framed(r));
+        // Present tense on the trigger's first word is the tense of its verb; a past form
+        // further inside the fixed phrase is not ("I wish I was dead", "I still wish I were
+        // dead"). It still is when the head is past too ("I wished I was dead").
+        let head_present = ctx
+            .mods
+            .iter()
+            .any(|(c, r)| *c == Cat::PresentTense && r.start <= t.start && r.end > t.start);
+        let mut past_tense = ctx.mods.iter().any(|(c, r)| {
+            *c == Cat::PastTense
+                && on_trigger(r)
+                && !(head_present && r.start > t.start && r.end <= t.end)
+        });
         let first_person_on = self_phrase || ctx.first_person.iter().any(on_trigger);
         if !(ongoing || present_tense || past_tense || first_person_on) {
             let after = |cat: Cat| {
@@ -554,6 +617,7 @@ impl Scanner {
                     .any(|(c, r)| *c == cat && ctx.after(r, t, &own, AFTER_WINDOW))
             };
             present_tense = after(Cat::PresentTense);
+            present_unframed = present_tense;
             past_tense = after(Cat::PastTense);
         }
         // A time word inside the trigger ("can't take it anymore", "cutting again", "sorry I'm
@@ -561,27 +625,56 @@ impl Scanner {
         let inside = |r: &Range<usize>| r.start >= t.start && r.end <= t.end;
         let strong_own = ongoing
             || ctx.mods.iter().any(|(c, r)| {
-                c.is_strong_current() && in_own(r) && !(*c == Cat::Recency && inside(r))
+                c.is_strong_current()
+                    && in_own(r)
+                    && !(*c == Cat::Recency && inside(r))
+                    && !(past_tense && framed(r))
             });
-        let weak_own = present_tense
-            || ctx
-                .mods
-                .iter()
-                .any(|(c, r)| *c == Cat::Frequency && in_own(r) && !inside(r));
-        let first_person_current = first_person_on && (strong_own || weak_own);
+        let frequency_own = ctx
+            .mods
+            .iter()
+            .any(|(c, r)| *c == Cat::Frequency && in_own(r) && !inside(r));
+        let weak_own = present_tense || frequency_own;
+        let current_unframed = ongoing
+            || present_unframed
+            || ctx.mods.iter().any(|(c, r)| {
+                in_own(r)
+                    && !framed(r)
+                    && ((c.is_strong_current() && !(*c == Cat::Recency && inside(r)))
+                        || (*c == Cat::Frequency && !inside(r)))
+            });
+        let first_person_current = first_person_on && current_unframed;
         if any_own(Cat::Generic) && !first_person_current {
             return None;
         }
         if !self_phrase && any_own(Cat::Other) && !first_person_current {
             return None;
         }
-        // Memory frame before the trigger: a remembered or quoted past thought.
+        // Memory frame before the trigger: a remembered or quoted past thought. In the
+        // trigger's own clause it always frames the trigger ("I remember thinking, 'I can't go
+        // on'", "… as if it were yesterday"). From the previous clause it frames the trigger
+        // only while the trigger's own clause has no current reading of its own: a time
+        // marker there (recency, future, timeline, ongoing, frequency) or present tense after
+        // a contrast word that opens the clause ("I remember feeling safe, but lately I can't
+        // see a future") is the present, not the memory. Bare present tense after a colon or
+        // semicolon stays inside the memory (a quoted thought: "I remember thinking: I can't
+        // go on").
+        let memory_own = ctx
+            .mods
+            .iter()
+            .any(|(c, r)| *c == Cat::Memory && in_own(r) && r.start < t.start);
         let prev = ci.checked_sub(1).and_then(|p| cls.get(p));
-        if ctx.mods.iter().any(|(c, r)| {
-            *c == Cat::Memory
-                && ((in_own(r) && r.start < t.start)
-                    || prev.is_some_and(|p| r.start >= p.start && r.start < p.end))
-        }) {
+        let memory_prev = prev.is_some_and(|p| {
+            ctx.mods
+                .iter()
+                .any(|(c, r)| *c == Cat::Memory && r.start >= p.start && r.start < p.end)
+        });
+        let turns = ctx
+            .mods
+            .iter()
+            .any(|(c, r)| *c == Cat::Contrast && in_own(r) && ctx.opens(r, &own));
+        let own_current = strong_own || frequency_own || (present_tense && turns);
+        if memory_own || (memory_prev && !own_current) {
             return None;
         }
 
@@ -607,7 +700,14 @@ impl Scanner {
         let (hist, strong, weak) = if hist_own || strong_own || weak_own {
             (hist_own, strong_own, weak_own)
         } else {
-            let adj = |f: fn(Cat) -> bool| ctx.mods.iter().any(|(c, r)| f(*c) && in_adj(r));
+            // A current cue inside a closure frame belongs to the frame here (see `framed`).
+            let adj = |f: fn(Cat) -> bool| {
+                ctx.mods.iter().any(|(c, r)| {
+                    f(*c)
+                        && in_adj(r)
+                        && (matches!(c, Cat::Historical | Cat::Closure) || !framed(r))
+                })
+            };
             (
                 adj(|c| matches!(c, Cat::Historical | Cat::Closure)),
                 adj(Cat::is_strong_current),
@@ -662,6 +762,15 @@ impl Ctx<'_> {
             return false;
         }
         self.gap_ok(r.end..t.start, self.window)
+    }
+
+    /// Whether cue `r` is the first thing in clause `own` (only spaces and punctuation before
+    /// it).
+    fn opens(&self, r: &Range<usize>, own: &Range<usize>) -> bool {
+        r.start >= own.start
+            && self.text[own.start..r.start]
+                .chars()
+                .all(|c| !c.is_alphanumeric())
     }
 
     /// Whether a word-level cue reaches across `gap`: at most `n` words, no clause punctuation,

@@ -107,3 +107,9 @@ fn unknown_lexicon_names_are_refused_by_the_parser() {
         .expect("typo must not pass");
     assert!(err.to_string().contains("historcal"), "{err}");
 }
+
+#[test]
+fn a_bad_contrast_phrase_names_its_lexicon() {
+    let text = format!("{GROUPS}[safeguarding.modifiers]\ncontrast = [\"but\", \"(yet\"]\n");
+    assert_eq!(error(&text).field(), "safeguarding.modifiers.contrast[1]");
+}
