@@ -88,9 +88,17 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             cs.sort_unstable();
             cs.dedup();
         }
+        // Only sentences that name a concept are ever looked at.
         let words: Vec<usize> = sentences
             .iter()
-            .map(|r| count_words(&text[r.clone()]))
+            .enumerate()
+            .map(|(k, r)| {
+                if in_sent[k].is_empty() {
+                    0
+                } else {
+                    count_words(&text[r.clone()])
+                }
+            })
             .collect();
         let enumerated: Vec<usize> = sentences
             .iter()
@@ -106,10 +114,12 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
             .collect();
         let cue: Vec<bool> = sentences
             .iter()
-            .map(|r| {
-                s.explain[i]
-                    .iter()
-                    .any(|h| h.range.start >= r.start && h.range.end <= r.end)
+            .enumerate()
+            .map(|(k, r)| {
+                !in_sent[k].is_empty()
+                    && s.explain[i]
+                        .iter()
+                        .any(|h| h.range.start >= r.start && h.range.end <= r.end)
             })
             .collect();
         for (k, h) in hits.iter().enumerate() {
