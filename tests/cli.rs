@@ -1,46 +1,15 @@
 //! Integration tests that run the real `peermark` binary on real files: the bundled samples,
 //! every fixture made by other programs, broken rubrics, and the contract of `cli.md`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{fixtures, mark_with, peermark, read_csv, root};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixtures() -> PathBuf {
-    root().join("../shared/fixtures")
-}
-
-fn peermark() -> Command {
-    let mut c = Command::cargo_bin("peermark").unwrap();
-    c.current_dir(root());
-    c
-}
-
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    rdr.records()
-        .map(|r| {
-            headers
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
+/// `peermark mark PATHS --out OUT --quiet`.
 fn mark(paths: &[&Path], out: &Path) -> std::process::Output {
-    let mut cmd = peermark();
-    cmd.arg("mark");
-    for p in paths {
-        cmd.arg(p);
-    }
-    cmd.arg("--out").arg(out).arg("--quiet");
-    cmd.output().unwrap()
+    mark_with(paths, out, &["--quiet"])
 }
 
 #[test]

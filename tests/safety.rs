@@ -5,53 +5,24 @@
 //! Runs the real `peermark` binary (as `tests/cli.rs` does) and the library. The essays used
 //! here live in `tests/data/`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{mark_with, peermark, read_csv, root};
 use peermark::result::MarkResult;
 use peermark::rubric::Rubric;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The sentence of `tests/data/current-risk.txt` that suggests current risk.
 const RISK_SENTENCE: &str = "Lately I don't see the point anymore and I have not told anyone.";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn data(name: &str) -> PathBuf {
     root().join("tests/data").join(name)
 }
 
-fn peermark() -> Command {
-    let mut c = Command::cargo_bin("peermark").unwrap();
-    c.current_dir(root());
-    c
-}
-
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    rdr.records()
-        .map(|r| {
-            headers
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
 /// `peermark mark PATHS --out OUT` (no `--quiet`, so the summary is on stderr too).
 fn mark(paths: &[&Path], out: &Path) -> std::process::Output {
-    let mut cmd = peermark();
-    cmd.arg("mark");
-    for p in paths {
-        cmd.arg(p);
-    }
-    cmd.arg("--out").arg(out);
-    cmd.output().unwrap()
+    mark_with(paths, out, &[])
 }
 
 fn read_json(path: &Path) -> Value {

@@ -1,0 +1,50 @@
+//! Helpers shared by the integration tests that run the real `peermark` binary.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/fixtures`, read in place.
+pub fn fixtures() -> PathBuf {
+    root().join("../shared/fixtures")
+}
+
+/// The `peermark` binary, run from the project root.
+pub fn peermark() -> Command {
+    let mut c = Command::cargo_bin("peermark").unwrap();
+    c.current_dir(root());
+    c
+}
+
+/// A CSV file as rows of column → value.
+pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    rdr.records()
+        .map(|r| {
+            headers
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// `peermark mark PATHS --out OUT [extra…]`.
+pub fn mark_with(paths: &[&Path], out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut cmd = peermark();
+    cmd.arg("mark");
+    for p in paths {
+        cmd.arg(p);
+    }
+    cmd.arg("--out").arg(out).args(extra);
+    cmd.output().unwrap()
+}
