@@ -11,7 +11,13 @@ pub mod sections;
 use crate::rubric::spec::{MeasureSpec, Scope};
 use crate::rubric::Rubric;
 use peermark_language::Finding;
-use peermark_text::{sentences, Document, Hit, Matcher, ParagraphKind};
+use peermark_text::{longest_non_overlapping, sentences, Document, Hit, Matcher, ParagraphKind};
+
+/// Per paragraph, whether it is on a topic (see [`Prepared::within`]).
+type Topic = std::rc::Rc<Vec<bool>>;
+
+/// The lexicon that decides which sentences are in the first person.
+const FIRST_PERSON: &str = "first_person";
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -55,20 +61,27 @@ pub struct Prepared<'a> {
     pub first_person: Vec<Vec<u32>>,
     /// Lexicon hits per lexicon name, per paragraph (computed on demand, cached).
     cache: std::cell::RefCell<BTreeMap<String, std::rc::Rc<Vec<Vec<Hit>>>>>,
+    /// Topic paragraphs per (lexicon name, reach) (computed on demand, cached).
+    within_cache: std::cell::RefCell<BTreeMap<(String, usize), Topic>>,
 }
 
 impl<'a> Prepared<'a> {
     pub fn new(doc: &'a Document, first_person: Option<&Matcher>) -> Self {
         let sentences: Vec<Vec<Range<usize>>> =
             doc.paragraphs.iter().map(|p| sentences(&p.text)).collect();
-        let first_person = doc
+        let all_hits: Vec<Vec<Hit>> = doc
             .paragraphs
             .iter()
-            .zip(&sentences)
-            .map(|(p, ss)| {
-                let hits = first_person
+            .map(|p| {
+                first_person
                     .map(|m| m.find_all(&p.text))
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+            })
+            .collect();
+        let first_person_counts = all_hits
+            .iter()
+            .zip(&sentences)
+            .map(|(hits, ss)| {
                 ss.iter()
                     .map(|s| {
                         hits.iter()
@@ -78,11 +91,28 @@ impl<'a> Prepared<'a> {
                     .collect()
             })
             .collect();
+        let mut cache = BTreeMap::new();
+        if first_person.is_some() {
+            // The first-person lexicon's hits, as `lexicon_hits` would find them.
+            let longest: Vec<Vec<Hit>> = all_hits
+                .into_iter()
+                .zip(&doc.paragraphs)
+                .map(|(hits, p)| {
+                    if p.kind == ParagraphKind::Body {
+                        longest_non_overlapping(hits)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect();
+            cache.insert(FIRST_PERSON.to_string(), std::rc::Rc::new(longest));
+        }
         Prepared {
             doc,
             sentences,
-            first_person,
-            cache: Default::default(),
+            first_person: first_person_counts,
+            cache: std::cell::RefCell::new(cache),
+            within_cache: Default::default(),
         }
     }
 
@@ -143,11 +173,15 @@ impl<'a> Prepared<'a> {
 
     /// Paragraphs on a topic (all when `within` is `None`): those that contain a hit of lexicon
     /// `within`, those in a section whose heading does, and the `reach` body paragraphs that
-    /// follow an anchored paragraph.
-    pub fn within(&self, rubric: &Rubric, within: &Option<String>, reach: usize) -> Vec<bool> {
+    /// follow an anchored paragraph. Cached per (lexicon, reach).
+    pub fn within(&self, rubric: &Rubric, within: &Option<String>, reach: usize) -> Topic {
         let Some(name) = within else {
-            return vec![true; self.doc.paragraphs.len()];
+            return std::rc::Rc::new(vec![true; self.doc.paragraphs.len()]);
         };
+        let key = (name.clone(), reach);
+        if let Some(w) = self.within_cache.borrow().get(&key) {
+            return w.clone();
+        }
         let paras = &self.doc.paragraphs;
         let lex = &rubric.lexicons[name].matcher;
         let mut out = vec![false; paras.len()];
@@ -171,7 +205,9 @@ impl<'a> Prepared<'a> {
                 _ => {}
             }
         }
-        out
+        let rc = std::rc::Rc::new(out);
+        self.within_cache.borrow_mut().insert(key, rc.clone());
+        rc
     }
 }
 
@@ -183,7 +219,7 @@ pub struct Analysis {
 
 /// Runs every measure of the rubric in order.
 pub fn analyse(rubric: &Rubric, doc: &Document, findings: &[Finding]) -> Analysis {
-    let fp = rubric.lexicons.get("first_person").map(|l| &l.matcher);
+    let fp = rubric.lexicons.get(FIRST_PERSON).map(|l| &l.matcher);
     let prepared = Prepared::new(doc, fp);
     let mut measured: BTreeMap<String, Measured> = BTreeMap::new();
     for spec in &rubric.measures {
@@ -219,14 +255,14 @@ fn measure(
             enumeration_limit,
             ..
         } => {
-            let matcher = match lexicon {
-                Some(l) => &rubric.lexicons[l].matcher,
-                None => &rubric.measure_matchers[name],
+            let (matcher, cached) = match lexicon {
+                Some(l) => (&rubric.lexicons[l].matcher, Some(p.lexicon_hits(rubric, l))),
+                None => (&rubric.measure_matchers[name], None),
             };
             phrases::measure(
                 p,
                 name,
-                matcher,
+                (matcher, cached.as_deref().map(|c| c.as_slice())),
                 *scope,
                 &p.within(rubric, within, *within_reach),
                 *count,

@@ -3,13 +3,14 @@
 
 use super::{Measured, Prepared, Span};
 use crate::rubric::spec::{Count, Scope};
-use peermark_text::Matcher;
+use peermark_text::{Hit, Matcher};
 use std::collections::BTreeSet;
 
 pub fn measure(
     p: &Prepared,
     name: &str,
-    matcher: &Matcher,
+    // The measure's matcher, and its hits per paragraph when a named lexicon has them cached.
+    (matcher, cached): (&Matcher, Option<&[Vec<Hit>]>),
     scope: Scope,
     within: &[bool],
     count: Count,
@@ -22,8 +23,8 @@ pub fn measure(
     let mut paragraphs = 0usize;
     for i in p.body().filter(|&i| within[i]) {
         let text = &p.doc.paragraphs[i].text;
-        let hits: Vec<_> = p
-            .hits(matcher, i)
+        let hits: Vec<_> = cached
+            .map_or_else(|| p.hits(matcher, i), |c| c[i].clone())
             .into_iter()
             .filter(|h| p.in_scope(scope, i, h.range.start))
             .collect();

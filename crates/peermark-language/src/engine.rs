@@ -528,9 +528,7 @@ impl RuleSet {
         out: &mut Vec<Finding>,
     ) {
         let Some(matcher) = &self.matcher else { return };
-        if !matcher.is_match(text) {
-            return;
-        }
+        // No separate `is_match` pre-check: `find_all` already runs the one-pass set first.
         let cands = self.candidates(matcher, text);
         if cands.is_empty() {
             return;

@@ -13,6 +13,6 @@ pub mod sentences;
 pub mod words;
 
 pub use document::{Document, Hint, Origin, Paragraph, ParagraphKind, Position, SourceLines};
-pub use phrase::{compile_phrase, Hit, Matcher, PhraseError};
+pub use phrase::{compile_phrase, longest_non_overlapping, Hit, Matcher, PhraseError};
 pub use sentences::{clauses, enumeration_items, sentences};
 pub use words::{count_words, word_ranges};
