@@ -4,27 +4,9 @@
 //! neighbours of each case stay unflagged. Table-driven, like `sentences.rs`: each sentence,
 //! scanned alone, gives exactly the tier in the table (0 = no flag).
 
-use peermark_safeguard::{SafeguardingSettings, Scanner};
-use serde::Deserialize;
-use std::sync::OnceLock;
+mod common;
 
-#[derive(Deserialize)]
-struct CueFile {
-    safeguarding: SafeguardingSettings,
-}
-
-fn scanner() -> &'static Scanner {
-    static S: OnceLock<Scanner> = OnceLock::new();
-    S.get_or_init(|| {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../rubrics/safeguarding-cues.toml"
-        );
-        let text = std::fs::read_to_string(path).expect("read the cue file");
-        let file: CueFile = toml::from_str(&text).expect("parse the cue file");
-        Scanner::new(&file.safeguarding).expect("compile the cue file")
-    })
-}
+use common::scanner;
 
 fn check(table: &[(&str, u8)]) {
     let mut failures = Vec::new();

@@ -1,27 +1,11 @@
 //! Whole documents and paragraphs: paragraph indexes, sentence ranges, context that crosses a
 //! sentence (a coping frame in the next sentence), and the reference list.
 
-use peermark_safeguard::{SafeguardingSettings, Scanner};
+mod common;
+
+use common::{scanner, CueFile};
+use peermark_safeguard::Scanner;
 use peermark_text::{document::Hint, Document, Paragraph, SourceLines};
-use serde::Deserialize;
-use std::sync::OnceLock;
-
-#[derive(Deserialize)]
-struct CueFile {
-    safeguarding: SafeguardingSettings,
-}
-
-fn scanner() -> &'static Scanner {
-    static S: OnceLock<Scanner> = OnceLock::new();
-    S.get_or_init(|| {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../rubrics/safeguarding-cues.toml"
-        );
-        let file: CueFile = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        Scanner::new(&file.safeguarding).unwrap()
-    })
-}
 
 fn doc(paragraphs: &[&str]) -> Document {
     Document::new(

@@ -1,27 +1,9 @@
 //! Table-driven tests: each sentence, scanned alone, gives exactly the tier in the table
 //! (0 or 1 = no flag). The cue lexicons come from the shipped `rubrics/safeguarding-cues.toml`.
 
-use peermark_safeguard::{SafeguardingSettings, Scanner};
-use serde::Deserialize;
-use std::sync::OnceLock;
+mod common;
 
-#[derive(Deserialize)]
-struct CueFile {
-    safeguarding: SafeguardingSettings,
-}
-
-fn scanner() -> &'static Scanner {
-    static S: OnceLock<Scanner> = OnceLock::new();
-    S.get_or_init(|| {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../rubrics/safeguarding-cues.toml"
-        );
-        let text = std::fs::read_to_string(path).expect("read the cue file");
-        let file: CueFile = toml::from_str(&text).expect("parse the cue file");
-        Scanner::new(&file.safeguarding).expect("compile the cue file")
-    })
-}
+use common::scanner;
 
 /// The tier a sentence gets: 0 when nothing is flagged.
 fn tier(sentence: &str) -> (u8, String) {
