@@ -19,12 +19,13 @@ impl Exporter for MarkdownSheets {
         ctx: &ReportContext,
         out_dir: &Path,
     ) -> Result<(), ReportError> {
+        use rayon::prelude::*;
         let dir = out_dir.join("feedback");
-        for r in results {
+        // Sheets are independent: render and write them in parallel.
+        results.par_iter().try_for_each(|r| {
             let path = dir.join(format!("{}.md", file_stem(&r.submission)));
-            write_atomically(&path, sheet_md(r, ctx).as_bytes())?;
-        }
-        Ok(())
+            write_atomically(&path, sheet_md(r, ctx).as_bytes())
+        })
     }
 }
 
