@@ -169,13 +169,7 @@ pub fn explain(r: &crate::rubric::Rubric, id: &str) -> Result<String, UsageError
             s.push_str(&format!("  level {}:\n", i + 1));
             for req in reqs {
                 let cond = &req.condition;
-                let op = match cond.op {
-                    crate::rubric::condition::Op::Ge => ">=",
-                    crate::rubric::condition::Op::Le => "<=",
-                    crate::rubric::condition::Op::Gt => ">",
-                    crate::rubric::condition::Op::Lt => "<",
-                    crate::rubric::condition::Op::Eq => "==",
-                };
+                let op = cond.op.symbol();
                 s.push_str(&format!(
                     "    - {} {op} {} — {}\n",
                     cond.measure, cond.value, req.advice

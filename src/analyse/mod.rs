@@ -370,13 +370,16 @@ fn measure(
             conclusion,
             intro_headings,
             conclusion_headings,
+            min_paragraph_words,
         } => sections::measure(
             p,
             name,
-            &p.lexicon_hits(rubric, intro),
-            &p.lexicon_hits(rubric, conclusion),
-            intro_headings,
-            conclusion_headings,
+            (
+                &p.lexicon_hits(rubric, intro),
+                &p.lexicon_hits(rubric, conclusion),
+            ),
+            (intro_headings, conclusion_headings),
+            *min_paragraph_words,
         ),
         MeasureSpec::Language { name } => {
             let mut m = Measured::new(n);

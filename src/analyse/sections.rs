@@ -6,10 +6,9 @@ use peermark_text::{count_words, Hit, ParagraphKind};
 pub fn measure(
     p: &Prepared,
     name: &str,
-    intro: &[Vec<Hit>],
-    conclusion: &[Vec<Hit>],
-    intro_headings: &[String],
-    conclusion_headings: &[String],
+    (intro, conclusion): (&[Vec<Hit>], &[Vec<Hit>]),
+    (intro_headings, conclusion_headings): (&[String], &[String]),
+    min_paragraph_words: usize,
 ) -> Measured {
     let paras = &p.doc.paragraphs;
     let mut m = Measured::new(paras.len());
@@ -70,7 +69,7 @@ pub fn measure(
     }
     let paragraphs = body
         .iter()
-        .filter(|&&i| count_words(&paras[i].text) >= 20)
+        .filter(|&&i| count_words(&paras[i].text) >= min_paragraph_words)
         .count();
     let i = found_intro.is_some() as u8 as f64;
     let c = found_conclusion.is_some() as u8 as f64;

@@ -11,6 +11,26 @@ pub enum Op {
     Eq,
 }
 
+/// The operators, as written in a rubric (longest first, so `>=` is found before `>`).
+const OPERATORS: [(&str, Op); 5] = [
+    (">=", Op::Ge),
+    ("<=", Op::Le),
+    ("==", Op::Eq),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+];
+
+impl Op {
+    /// The operator as a rubric writes it.
+    pub fn symbol(self) -> &'static str {
+        OPERATORS
+            .iter()
+            .find(|(_, op)| *op == self)
+            .map(|(s, _)| *s)
+            .unwrap_or("?")
+    }
+}
+
 /// A parsed `when` condition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Condition {

@@ -277,6 +277,9 @@ pub enum MeasureSpec {
         intro_headings: Vec<String>,
         #[serde(default)]
         conclusion_headings: Vec<String>,
+        /// Body paragraphs shorter than this do not count as paragraphs of the essay.
+        #[serde(default = "default_section_paragraph_words")]
+        min_paragraph_words: usize,
     },
     /// Recovery-language findings from the `[language]` rules.
     Language { name: String },
@@ -290,6 +293,9 @@ fn default_enumeration_limit() -> usize {
 }
 fn default_min_words_defined() -> usize {
     5
+}
+fn default_section_paragraph_words() -> usize {
+    20
 }
 fn default_min_words() -> usize {
     8
