@@ -157,7 +157,7 @@ impl Builder {
     }
 
     fn text(&mut self, s: &str) {
-        if s.chars().all(char::is_whitespace) {
+        if s.chars().all(|c| c.is_ascii_whitespace()) {
             if !self.space && !s.is_empty() {
                 self.push(" ");
                 self.space = true;
@@ -173,8 +173,9 @@ impl Builder {
         self.breaks = 0;
         let mut out = String::with_capacity(s.len());
         for c in s.chars() {
-            // HTML collapses whitespace; a no-break space reads as a space between words.
-            if c.is_whitespace() {
+            // HTML collapses ASCII whitespace; a no-break space stays as written (as .docx
+            // keeps it), and separates words all the same.
+            if c.is_ascii_whitespace() {
                 if !self.space {
                     out.push(' ');
                     self.space = true;
@@ -256,7 +257,7 @@ mod tests {
         assert_eq!(
             t,
             vec![
-                "Peer support gave me hope & a sense of connection.",
+                "Peer support gave me hope & a\u{a0}sense of connection.",
                 "Second block",
                 "Loose text"
             ]
