@@ -90,6 +90,22 @@ fn extract(bytes: &[u8]) -> Result<Vec<Page>, IngestError> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(locked);
     }
+    // pdf-extract runs every XObject it draws as a content stream, images too, and panics on
+    // image data: images carry no text, so each one is emptied before the pages are read.
+    for obj in doc.objects.values_mut() {
+        if let pdf_extract::Object::Stream(stream) = obj {
+            let image = stream
+                .dict
+                .get(b"Subtype")
+                .and_then(|o| o.as_name())
+                .is_ok_and(|n| n == b"Image");
+            if image {
+                stream.dict.remove(b"Filter");
+                stream.dict.remove(b"DecodeParms");
+                stream.set_content(Vec::new());
+            }
+        }
+    }
     let mut out = Collector {
         pages: Vec::new(),
         flip: Transform::identity(),
