@@ -451,6 +451,19 @@ fn ends_sentence(text: &str) -> bool {
         .ends_with(['.', '!', '?', ':', '"', '\u{201d}', '\u{2019}', ')'])
 }
 
+/// Whether row `q` stops before the right margin `right` with room for the first word of
+/// the next row `r` (so the line was ended on purpose, not wrapped).
+fn ended_early(q: &Row, r: &Row, right: f64, em: f64) -> bool {
+    let text = r.text();
+    let chars = text.chars().count().max(1) as f64;
+    let per_char = ((r.x1() - r.x0()) / chars).clamp(0.2 * em, em);
+    let word = text
+        .split_whitespace()
+        .next()
+        .map_or(0, |w| w.chars().count()) as f64;
+    q.x1() + per_char * (word + 1.0) < right - 0.2 * em
+}
+
 /// A paragraph being built from rows.
 struct Building {
     text: String,
@@ -542,7 +555,8 @@ fn layout(pages: Vec<Page>) -> (Vec<Paragraph>, bool) {
             starts[i] = true;
             continue;
         }
-        let short = q.x1() < right - 2.0 * em && ends_sentence(&q.text());
+        let short =
+            ends_sentence(&q.text()) && (ended_early(q, r, right, em) || q.x1() < right - 2.0 * em);
         if q.page != r.page {
             starts[i] = short || (indent_style == Some(true) && indented(r) && !indented(q));
             continue;
@@ -565,9 +579,10 @@ fn layout(pages: Vec<Page>) -> (Vec<Paragraph>, bool) {
     if !recovered {
         for i in 1..n {
             let (q, r) = (&rows[i - 1], &rows[i]);
+            // A line that stops short of the margin, though the next line's first word would
+            // have fitted, ends its paragraph (or is a heading).
             if q.page == r.page
-                && q.x1() < right - 3.0 * em
-                && ends_sentence(&q.text())
+                && ended_early(q, r, right, em)
                 && r.text().chars().next().is_some_and(|c| !c.is_lowercase())
             {
                 starts[i] = true;
