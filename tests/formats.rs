@@ -12,6 +12,19 @@ fn mark(paths: &[&Path], out: &Path) -> std::process::Output {
     mark_with(paths, out, &["--quiet"])
 }
 
+/// peermark's own words (a row's message) pass its own language check.
+fn assert_no_lapses(text: &str) {
+    let rubric = peermark::load_rubric(None).unwrap();
+    let lapses: Vec<String> = rubric
+        .language
+        .check_text(text)
+        .into_iter()
+        .filter(|f| f.lapse)
+        .map(|f| f.rule)
+        .collect();
+    assert!(lapses.is_empty(), "{lapses:?} in {text:?}");
+}
+
 const NEW_FORMATS: [&str; 3] = [
     "odt/libreoffice-essay.odt",
     "pdf/libreoffice-essay.pdf",
@@ -257,6 +270,7 @@ fn guessed_pdf_paragraphs_are_said_in_the_rows_message() {
         .as_str()
         .unwrap()
         .contains("guessed the paragraph breaks"));
+    assert_no_lapses(&rows[0]["message"]);
 }
 
 #[test]
@@ -307,5 +321,6 @@ fn broken_odt_pdf_and_html_get_one_error_row_each() {
         assert!(r["message"].starts_with(says), "{name}: {}", r["message"]);
         assert!(!r["message"].contains('\n'));
         assert!(!r["message"].contains("internal error"), "{name}");
+        assert_no_lapses(&r["message"]);
     }
 }
