@@ -286,6 +286,10 @@ impl Row {
     }
 }
 
+/// A gap wider than this many ems between two stretches of one row separates table cells
+/// (or columns); narrower gaps are spaces, however loosely a justified line is set.
+const COLUMN_GAP: f64 = 2.5;
+
 /// Groups a page's runs into rows (top to bottom), merging runs that are close on one line.
 fn rows_of(page: usize, mut runs: Vec<Run>) -> Vec<Row> {
     runs.sort_by(|a, b| a.y.total_cmp(&b.y));
@@ -309,7 +313,7 @@ fn rows_of(page: usize, mut runs: Vec<Run>) -> Vec<Row> {
         let mut merged: Vec<Run> = Vec::with_capacity(row.segs.len());
         for s in row.segs.drain(..) {
             match merged.last_mut() {
-                Some(m) if s.x0 <= m.x1 + 1.5 * m.size.max(s.size) => {
+                Some(m) if s.x0 <= m.x1 + COLUMN_GAP * m.size.max(s.size) => {
                     if s.x0 > m.x1 + 0.15 * s.size || m.text.ends_with(' ') {
                         let t = m.text.trim_end().len();
                         m.text.truncate(t);
