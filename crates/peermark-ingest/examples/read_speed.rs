@@ -5,7 +5,11 @@ use std::time::Instant;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let n: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100).max(1);
+    let n: u32 = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100)
+        .max(1);
     for arg in args {
         let path = Path::new(&arg);
         let Some(format) = peermark_ingest::Format::from_path(path) else {
@@ -21,6 +25,9 @@ fn main() {
                 .unwrap_or(0);
         }
         let each = start.elapsed() / n;
-        println!("{arg}: {each:?} per read ({paragraphs} paragraphs, {} bytes)", bytes.len());
+        println!(
+            "{arg}: {each:?} per read ({paragraphs} paragraphs, {} bytes)",
+            bytes.len()
+        );
     }
 }

@@ -559,8 +559,10 @@ fn layout(pages: Vec<Page>) -> (Vec<Paragraph>, bool) {
             starts[i] = true;
             continue;
         }
+        // Across a page break: the last row ended early (a heading, a paragraph's last
+        // line), or ends a sentence well short of the margin.
         let short =
-            ends_sentence(&q.text()) && (ended_early(q, r, right, em) || q.x1() < right - 2.0 * em);
+            ended_early(q, r, right, em) || (ends_sentence(&q.text()) && q.x1() < right - 2.0 * em);
         if q.page != r.page {
             starts[i] = short || (indent_style == Some(true) && indented(r) && !indented(q));
             continue;
@@ -569,7 +571,9 @@ fn layout(pages: Vec<Page>) -> (Vec<Paragraph>, bool) {
         let scale = r.size / body_size;
         let by_gap = gap > pitch * scale * 1.3;
         let by_indent = match indent_style {
-            Some(true) => indented(r) && !indented(q),
+            // An indented row after a row at the margin, or after a one-row paragraph that
+            // ended early (a heading, a short paragraph), starts a paragraph.
+            Some(true) => indented(r) && (!indented(q) || ended_early(q, r, right, em)),
             Some(false) => !indented(r) && indented(q),
             None => false,
         };
@@ -760,6 +764,38 @@ mod tests {
             vec![
                 "Indented start of one paragraph goes on and ends.",
                 "Another starts and goes on to its end."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_break_joins_a_wrapped_paragraph_and_ends_a_heading() {
+        let p1 = page(vec![
+            run(72.0, 500.0, 100.0, "A first paragraph, only to set"),
+            run(72.0, 200.0, 114.0, "the spacing."),
+            run(72.0, 500.0, 686.0, "A paragraph that runs over the"),
+            run(72.0, 500.0, 700.0, "page break and goes"),
+        ]);
+        let p2 = page(vec![
+            run(72.0, 500.0, 100.0, "on at the top of the next page, ending"),
+            run(72.0, 200.0, 114.0, "there."),
+            run(72.0, 500.0, 686.0, "A paragraph that ends at the foot"),
+            run(72.0, 200.0, 700.0, "of the page."),
+            run(72.0, 160.0, 724.0, "Heading at the foot"),
+        ]);
+        let p3 = page(vec![
+            run(72.0, 500.0, 100.0, "Body under the heading on the next"),
+            run(72.0, 200.0, 114.0, "page."),
+        ]);
+        let (t, _) = texts(vec![p1, p2, p3]);
+        assert_eq!(
+            t,
+            vec![
+                "A first paragraph, only to set the spacing.",
+                "A paragraph that runs over the page break and goes on at the top of the next page, ending there.",
+                "A paragraph that ends at the foot of the page.",
+                "Heading at the foot",
+                "Body under the heading on the next page."
             ]
         );
     }
