@@ -514,7 +514,19 @@ fn layout(pages: Vec<Page>) -> (Vec<Paragraph>, bool) {
     let single = || rows.iter().filter(|r| r.segs.len() == 1);
     let body_size = mode(single().map(|r| r.size), 0.5).unwrap_or(rows[0].size);
     let is_body = |r: &Row| r.segs.len() == 1 && (r.size - body_size).abs() < 0.75;
-    let left = mode(single().filter(|r| is_body(r)).map(|r| r.x0()), 1.0).unwrap_or(0.0);
+    // The left margin: the leftmost start of body rows that more than one row shares (hanging
+    // indents put most rows to the right of it).
+    let starts_at: Vec<f64> = single()
+        .filter(|r| is_body(r))
+        .map(|r| r.x0().round())
+        .collect();
+    let shared = |x: &f64| starts_at.iter().filter(|y| *y == x).count() > 1;
+    let left = starts_at
+        .iter()
+        .copied()
+        .filter(|x| starts_at.len() < 4 || shared(x))
+        .fold(f64::INFINITY, f64::min);
+    let left = if left.is_finite() { left } else { 0.0 };
     let right = single()
         .filter(|r| is_body(r))
         .map(|r| r.x1())
@@ -529,23 +541,15 @@ fn layout(pages: Vec<Page>) -> (Vec<Paragraph>, bool) {
     .unwrap_or(body_size * 1.2);
     let em = body_size.max(1.0);
     let indented = |r: &Row| r.x0() > left + 0.8 * em;
-    // First-line indents (the indented row is followed by a row at the margin) or hanging
-    // indents (the row at the margin is followed by indented rows)?
-    let (mut first_line, mut hanging) = (0usize, 0usize);
-    for w in rows.windows(2) {
-        if w[0].page != w[1].page || !is_body(&w[0]) || !is_body(&w[1]) {
-            continue;
-        }
-        match (indented(&w[0]), indented(&w[1])) {
-            (true, false) => first_line += 1,
-            (false, true) => hanging += 1,
-            _ => {}
-        }
-    }
-    let indent_style = if first_line + hanging == 0 {
+    // First-line indents (one indented row per paragraph, the rest at the margin) or hanging
+    // indents (one row at the margin per paragraph, the rest indented)? Whichever kind of row
+    // is rarer is the one that starts paragraphs.
+    let body: Vec<&Row> = rows.iter().filter(|r| is_body(r)).collect();
+    let indented_rows = body.iter().filter(|r| indented(r)).count();
+    let indent_style = if indented_rows == 0 || indented_rows == body.len() {
         None
     } else {
-        Some(first_line >= hanging)
+        Some(indented_rows <= body.len() - indented_rows)
     };
 
     // Which rows start a paragraph, by layout signals.
@@ -570,16 +574,26 @@ fn layout(pages: Vec<Page>) -> (Vec<Paragraph>, bool) {
         let gap = r.y - q.y;
         let scale = r.size / body_size;
         let by_gap = gap > pitch * scale * 1.3;
-        let by_indent = match indent_style {
-            // An indented row after a row at the margin, or after a one-row paragraph that
-            // ended early (a heading, a short paragraph), starts a paragraph.
-            Some(true) => indented(r) && (!indented(q) || ended_early(q, r, right, em)),
-            Some(false) => !indented(r) && indented(q),
-            None => false,
-        };
+        let by_indent = is_body(q)
+            && is_body(r)
+            && match indent_style {
+                // An indented row after a row at the margin, or after an indented row that
+                // stops short of the margin (a one-row paragraph), starts a paragraph; indented
+                // rows that reach the margin are a block quotation going on.
+                Some(true) => indented(r) && (!indented(q) || q.x1() < right - em),
+                Some(false) => !indented(r) && indented(q),
+                None => false,
+            };
         if by_gap || by_indent {
             starts[i] = true;
             signals += 1;
+        } else if is_body(q)
+            && ended_early(q, r, right, em)
+            && r.text().chars().next().is_some_and(|c| !c.is_lowercase())
+        {
+            // A row that stopped short though the next row's first word would have fitted
+            // ended on purpose: a heading, or a paragraph's last line before one.
+            starts[i] = true;
         }
     }
     let body_rows = rows.iter().filter(|r| is_body(r)).count();
@@ -798,6 +812,42 @@ mod tests {
                 "Body under the heading on the next page."
             ]
         );
+    }
+
+    #[test]
+    fn hanging_indents() {
+        let rows = vec![
+            run(
+                72.0,
+                500.0,
+                100.0,
+                "Anthony, W.A. (1993) Recovery from mental",
+            ),
+            run(
+                90.0,
+                500.0,
+                114.0,
+                "illness: the guiding vision of the mental",
+            ),
+            run(90.0, 300.0, 128.0, "health service system."),
+            run(
+                72.0,
+                500.0,
+                142.0,
+                "Leamy, M. et al. (2011) Conceptual framework",
+            ),
+            run(
+                90.0,
+                500.0,
+                156.0,
+                "for personal recovery in mental health,",
+            ),
+            run(90.0, 300.0, 170.0, "199(6), pp. 445-452."),
+        ];
+        let (t, ok) = texts(vec![page(rows)]);
+        assert!(ok);
+        assert_eq!(t.len(), 2, "{t:#?}");
+        assert!(t[1].starts_with("Leamy"));
     }
 
     #[test]
