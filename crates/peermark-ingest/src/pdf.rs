@@ -815,6 +815,59 @@ mod tests {
     }
 
     #[test]
+    fn headings_and_one_row_paragraphs_between_first_line_indents() {
+        // Justified, first-line indents, no paragraph spacing (a common Word layout).
+        let rows = vec![
+            run(
+                108.0,
+                540.0,
+                100.0,
+                "Indented start of the first paragraph that",
+            ),
+            run(
+                72.0,
+                540.0,
+                114.0,
+                "is justified to the margin and ends on a",
+            ),
+            run(72.0, 300.0, 128.0, "short last line."),
+            run(72.0, 200.0, 142.0, "A heading at the margin"),
+            run(
+                108.0,
+                540.0,
+                156.0,
+                "The next paragraph starts indented and",
+            ),
+            run(72.0, 300.0, 170.0, "ends here."),
+            run(
+                108.0,
+                480.0,
+                184.0,
+                "One-row paragraph, indented, stopping short.",
+            ),
+            run(
+                108.0,
+                540.0,
+                198.0,
+                "Another one starts indented right below and",
+            ),
+            run(72.0, 300.0, 212.0, "ends."),
+        ];
+        let (t, ok) = texts(vec![page(rows)]);
+        assert!(ok);
+        assert_eq!(
+            t,
+            vec![
+                "Indented start of the first paragraph that is justified to the margin and ends on a short last line.",
+                "A heading at the margin",
+                "The next paragraph starts indented and ends here.",
+                "One-row paragraph, indented, stopping short.",
+                "Another one starts indented right below and ends."
+            ]
+        );
+    }
+
+    #[test]
     fn hanging_indents() {
         let rows = vec![
             run(
