@@ -26,7 +26,8 @@ pub enum Command {
         after_help = "Examples:\n  peermark check essay.docx\n  peermark check draft.txt --format json\n  cat draft.txt | peermark check -\n  peermark check essay.docx --strict   # exit 3 when not yet achieved"
     )]
     Check {
-        /// The draft (.docx, .txt, .md), or - to read plain text from standard input.
+        /// The draft (.docx, .odt, .pdf, .html, .txt, .md), or - to read plain text from standard
+        /// input.
         file: PathBuf,
         /// Rubric file (default: the built-in recovery-story essay rubric).
         #[arg(long)]
@@ -216,7 +217,7 @@ fn check(
         }
         let Some(fmt) = peermark_ingest::Format::from_path(&file) else {
             return Err(UsageError(format!(
-                "{}: not an essay format peermark reads; save it as .docx, .txt or .md",
+                "{}: not an essay format peermark reads; save it as .docx, .odt, .pdf, .txt or .md",
                 file.display()
             )));
         };
@@ -274,7 +275,7 @@ fn mark(
     }
     if found.submissions.is_empty() {
         return Err(UsageError(format!(
-            "no submissions found under {}; peermark reads .docx, .txt and .md files",
+            "no submissions found under {}; peermark reads .docx, .odt, .pdf, .html, .txt and .md files",
             paths
                 .iter()
                 .map(|p| p.display().to_string())

@@ -5,18 +5,17 @@
 //! comments live in other parts and so are never read. Tracked changes read as accepted.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::ops::Range;
 
 use peermark_text::document::Hint;
 use peermark_text::{Document, Paragraph, SourceLines};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use zip::result::ZipError;
-use zip::ZipArchive;
 
 use crate::sniff::{sniff, Magic};
-use crate::{IngestError, MAX_BYTES};
+use crate::zipxml::{attr, damaged, new_reader, open_zip, read_part, XmlError, Zip};
+use crate::IngestError;
 
 const MAIN_PART: &str = "word/document.xml";
 const STYLES_PART: &str = "word/styles.xml";
@@ -44,8 +43,7 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
             };
         }
     }
-    let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| damaged(ext, "the zip container cannot be read"))?;
+    let mut zip = open_zip(bytes, ext)?;
     let main = match main_part(&mut zip) {
         Some(name) => name,
         None => {
@@ -124,12 +122,8 @@ pub(crate) fn read_doc(bytes: &[u8]) -> Result<Document, IngestError> {
     }
 }
 
-fn damaged(ext: &'static str, detail: &'static str) -> IngestError {
-    IngestError::Damaged { ext, detail }
-}
-
 /// The main document part: `word/document.xml`, or whatever `_rels/.rels` names.
-fn main_part(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<String> {
+fn main_part(zip: &mut Zip<'_>) -> Option<String> {
     if zip.index_for_name(MAIN_PART).is_some() {
         return Some(MAIN_PART.to_string());
     }
@@ -155,84 +149,6 @@ fn main_part(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<String> {
             _ => {}
         }
     }
-}
-
-/// One decompressed part, as UTF-8, at most [`MAX_BYTES`].
-fn read_part(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    ext: &'static str,
-) -> Result<Vec<u8>, IngestError> {
-    read_part_limited(zip, name, ext, MAX_BYTES)
-}
-
-/// [`read_part`] with a size limit: a zip bomb stops at `limit` bytes.
-fn read_part_limited(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    ext: &'static str,
-    limit: u64,
-) -> Result<Vec<u8>, IngestError> {
-    let file = zip.by_name(name).map_err(|e| match e {
-        ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED) => IngestError::PasswordProtected,
-        ZipError::UnsupportedArchive(_) => {
-            damaged(ext, "it uses a zip compression method peermark cannot read")
-        }
-        _ => damaged(ext, "the zip container cannot be read"),
-    })?;
-    let mut buf = Vec::with_capacity(file.size().min(limit) as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|_| damaged(ext, "a part of the zip cannot be decompressed"))?;
-    if buf.len() as u64 > limit {
-        return Err(IngestError::TooLarge);
-    }
-    // Word writes UTF-8; a UTF-16 part (allowed by XML) is converted.
-    if buf.starts_with(b"\xFF\xFE") || buf.starts_with(b"\xFE\xFF") {
-        let enc = if buf[0] == 0xFF {
-            encoding_rs::UTF_16LE
-        } else {
-            encoding_rs::UTF_16BE
-        };
-        let (text, _) = enc.decode_without_bom_handling(&buf[2..]);
-        buf = text.into_owned().into_bytes();
-    } else if buf.starts_with(b"\xEF\xBB\xBF") {
-        buf.drain(..3);
-    }
-    Ok(buf)
-}
-
-/// Why an XML part could not be parsed.
-enum XmlError {
-    Malformed,
-    Entities,
-}
-
-impl XmlError {
-    fn into_error(self, ext: &'static str) -> IngestError {
-        match self {
-            XmlError::Malformed => damaged(ext, "its XML is not well formed"),
-            XmlError::Entities => IngestError::EntityDeclarations,
-        }
-    }
-}
-
-fn new_reader(xml: &[u8]) -> Reader<&[u8]> {
-    let mut reader = Reader::from_reader(xml);
-    let cfg = reader.config_mut();
-    cfg.trim_text(false);
-    cfg.expand_empty_elements = false;
-    cfg.check_end_names = true;
-    reader
-}
-
-/// Value of the attribute whose local name is `name` (prefix ignored).
-fn attr<'a>(e: &'a BytesStart<'_>, name: &[u8]) -> Option<std::borrow::Cow<'a, [u8]>> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.value)
 }
 
 /// `w:val` of an on/off property: absent or anything but 0/false/off means on.
@@ -616,7 +532,10 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zipxml::read_part_limited;
     use peermark_text::ParagraphKind;
+    use std::io::Cursor;
+    use zip::ZipArchive;
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
