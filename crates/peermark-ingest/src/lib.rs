@@ -10,6 +10,7 @@
 
 mod discover;
 mod docx;
+pub mod docx_map;
 mod markdown;
 mod sniff;
 mod text;
@@ -17,6 +18,7 @@ mod text;
 use std::path::{Path, PathBuf};
 
 pub use discover::{discover, Discovery, Skipped, Submission};
+pub use docx_map::{read_docx_mapped, DocxMap, MappedDocx};
 pub use peermark_text::Document;
 
 /// Largest file [`read_file`] reads, and largest decompressed XML part of a `.docx`.
