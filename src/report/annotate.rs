@@ -753,3 +753,154 @@ impl Exporter for AnnotatedCopies {
 pub fn author() -> &'static str {
     AUTHOR
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+    fn package(parts: &[(&str, String)]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    fn comment(paragraph: usize, text: &str, words: &str, doc: &Document) -> Comment {
+        let start = doc.paragraphs[paragraph].text.find(words).unwrap();
+        Comment {
+            paragraph,
+            range: start..start + words.len(),
+            text: vec![text.to_string()],
+        }
+    }
+
+    #[test]
+    fn a_tutors_comments_are_kept_and_ours_added_with_new_ids() {
+        let document = format!(
+            r#"<w:document xmlns:w="{W}"><w:body><w:p><w:commentRangeStart w:id="7"/><w:r><w:t>Hope matters.</w:t></w:r><w:commentRangeEnd w:id="7"/><w:r><w:commentReference w:id="7"/></w:r><w:r><w:t xml:space="preserve"> Peer support helped me.</w:t></w:r></w:p></w:body></w:document>"#
+        );
+        let bytes = package(&[
+            (
+                "[Content_Types].xml",
+                format!(
+                    r#"<Types xmlns="x"><Override PartName="/word/comments.xml" ContentType="{}"/></Types>"#,
+                    docx_pkg::COMMENTS_TYPE
+                ),
+            ),
+            ("word/document.xml", document),
+            (
+                "word/_rels/document.xml.rels",
+                format!(
+                    r#"<Relationships xmlns="r"><Relationship Id="rId9" Type="{}" Target="comments.xml"/></Relationships>"#,
+                    docx_pkg::COMMENTS_REL
+                ),
+            ),
+            (
+                "word/comments.xml",
+                format!(
+                    r#"<w:comments xmlns:w="{W}"><w:comment w:id="7" w:author="Tutor"><w:p><w:r><w:t>Good</w:t></w:r></w:p></w:comment></w:comments>"#
+                ),
+            ),
+        ]);
+        let mapped = peermark_ingest::read_docx_mapped(&bytes).unwrap();
+        let c = comment(
+            0,
+            "Peer support: shown here.",
+            "Peer support",
+            &mapped.document,
+        );
+        let out = annotate_docx(&bytes, &mapped.map, &[c]).unwrap();
+        let comments = part(&out, "word/comments.xml");
+        assert!(comments.contains(r#"w:author="Tutor""#), "{comments}");
+        assert!(
+            comments.contains(r#"w:id="8" w:author="peermark""#),
+            "{comments}"
+        );
+        let doc = part(&out, "word/document.xml");
+        assert!(doc.contains(r#"<w:t xml:space="preserve"> </w:t></w:r><w:commentRangeStart w:id="8"/><w:r><w:t xml:space="preserve">Peer support</w:t></w:r><w:commentRangeEnd w:id="8"/><w:r><w:commentReference w:id="8"/></w:r><w:r><w:t xml:space="preserve"> helped me.</w:t></w:r>"#), "{doc}");
+        // Nothing added twice.
+        assert_eq!(
+            part(&out, "[Content_Types].xml")
+                .matches("comments.xml")
+                .count(),
+            1
+        );
+        assert_eq!(
+            part(&out, "word/_rels/document.xml.rels")
+                .matches("relationships/comments\"")
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn comments_that_touch_close_before_the_next_opens() {
+        let document = format!(
+            r#"<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>I was labelled and then I found hope.</w:t></w:r></w:p></w:body></w:document>"#
+        );
+        let bytes = package(&[
+            ("[Content_Types].xml", "<Types/>".to_string()),
+            ("word/document.xml", document),
+        ]);
+        let mapped = peermark_ingest::read_docx_mapped(&bytes).unwrap();
+        let d = &mapped.document;
+        let a = comment(0, "a", "labelled", d);
+        let b = comment(0, "b", " and then", d);
+        let out = annotate_docx(&bytes, &mapped.map, &[a, b]).unwrap();
+        let doc = part(&out, "word/document.xml");
+        assert!(doc.contains(r#"<w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="1"/></w:r><w:commentRangeStart w:id="2"/>"#), "{doc}");
+        assert!(part(&out, "[Content_Types].xml")
+            .contains(r#"<Types><Override PartName="/word/comments.xml""#));
+        let rels = part(&out, "word/_rels/document.xml.rels");
+        assert!(rels.contains(r#"Target="comments.xml""#), "{rels}");
+    }
+
+    #[test]
+    fn quotes_are_found_from_their_position_or_nearest_words() {
+        let doc = peermark_ingest::read_bytes(
+            b"A title\n\nHope came first. Then hope came again.\n",
+            Format::Txt,
+        )
+        .unwrap();
+        assert_eq!(
+            locate(&doc, 2, 3, 18, "Then hope came again."),
+            Some((1, 17..38))
+        );
+        assert_eq!(
+            locate(&doc, 2, 3, 1, "…hope came again."),
+            Some((1, 22..38))
+        );
+        assert_eq!(locate(&doc, 2, 3, 1, "not there"), None);
+        assert_eq!(locate(&doc, 9, 1, 1, "Hope"), None);
+    }
+
+    #[test]
+    fn a_plain_document_holds_every_paragraph_with_its_comments() {
+        let doc = peermark_ingest::read_bytes(
+            b"My Story\n\nI was *labelled* once, and hope came later.\n",
+            Format::Markdown,
+        )
+        .unwrap();
+        let c = comment(1, "Language: a strength", "labelled", &doc);
+        let bytes = plain_docx(&doc, &[c], "My Story");
+        let xml = part(&bytes, "word/document.xml");
+        assert!(xml.contains(r#"<w:pStyle w:val="Title"/>"#), "{xml}");
+        assert!(xml.contains(r#"<w:commentRangeStart w:id="0"/><w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">labelled</w:t></w:r><w:commentRangeEnd w:id="0"/>"#), "{xml}");
+        assert!(part(&bytes, "word/comments.xml").contains("Language: a strength"));
+        let back = peermark_ingest::read_bytes(&bytes, Format::Docx).unwrap();
+        assert_eq!(back.extracted_text(), doc.extracted_text());
+    }
+}

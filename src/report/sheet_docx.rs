@@ -352,10 +352,8 @@ fn assessor_box(out: &mut String) {
     out.push_str(
         r#"<w:tbl><w:tblPr><w:tblStyle w:val="AssessorBox"/><w:tblW w:w="9638" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol w:w="9638"/></w:tblGrid><w:tr><w:trPr><w:trHeight w:val="2835" w:hRule="atLeast"/></w:trPr><w:tc><w:tcPr><w:tcW w:w="9638" w:type="dxa"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"#,
     );
-    para(
-        out,
-        Some("SignOff"),
-        "Marked by: ______________________________\tDate: ____________________",
+    out.push_str(
+        r#"<w:p><w:pPr><w:pStyle w:val="SignOff"/></w:pPr><w:r><w:t xml:space="preserve">Marked by: ______________________________</w:t><w:tab/><w:t xml:space="preserve">Date: ____________________</w:t></w:r></w:p>"#,
     );
 }
 
@@ -496,7 +494,7 @@ pub fn outline(document_xml: &str) -> String {
                         cell += 1;
                         let _ = writeln!(out, "  | cell {cell}");
                     }
-                    b"tab" if in_t || !line.is_empty() => line.push('\t'),
+                    b"tab" if !line.is_empty() => line.push_str(" [tab] "),
                     _ => {}
                 }
             }
