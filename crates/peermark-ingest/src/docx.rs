@@ -125,7 +125,7 @@ pub(crate) fn read_inner(
     if doc.paragraphs.is_empty() {
         return Err(IngestError::NoText);
     }
-    let map = record.then(|| DocxMap {
+    let map = record.then_some(DocxMap {
         main_part: main,
         xml,
         paragraphs: maps,
@@ -581,6 +581,7 @@ fn parse_document_with(xml: &[u8], record: bool) -> Result<Parsed, XmlError> {
 }
 
 /// Elements that carry no content of their own (usually empty, `<w:tab/>`), in either form.
+#[allow(clippy::too_many_arguments)]
 fn leaf(
     e: &BytesStart<'_>,
     open: &mut [RawPara],
