@@ -913,3 +913,70 @@ fn every_sheet_and_annotated_copy_opens_in_libreoffice() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5. peermark's own words in the Word outputs pass its own language check
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_words_peermark_writes_in_word_sheets_and_comments_have_no_lapses() {
+    let rubric = peermark::load_rubric(None).unwrap();
+    let ctx = peermark::report_context(&rubric);
+    let lapses_in = |what: &str, text: &str| -> Vec<String> {
+        rubric
+            .language
+            .check_text(text)
+            .into_iter()
+            .filter(|f| f.lapse)
+            .map(|f| format!("{what}: {} {:?} in {text:?}", f.rule, f.text))
+            .collect()
+    };
+    let mut failures = Vec::new();
+    let mut comments_seen = 0;
+    for name in [
+        "strong.txt",
+        "weak.txt",
+        "language-lapses.txt",
+        "middling.txt",
+    ] {
+        let path = root().join("samples").join(name);
+        let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
+        let r = peermark::check_document(&rubric, &doc, "s", name);
+        // Comments: peermark's words around the essay's (quoted) words.
+        for c in peermark::report::annotate::comments(&r, &doc) {
+            for t in &c.text {
+                comments_seen += 1;
+                failures.extend(lapses_in(&format!("{name} comment"), t));
+            }
+        }
+        // The sheet with the essay's own words taken out.
+        let mut bare = r.clone();
+        bare.title = None;
+        bare.language_awareness.clear();
+        for c in &mut bare.criteria {
+            c.evidence.clear();
+        }
+        for l in &mut bare.lapses {
+            l.text.clear();
+        }
+        for n in &mut bare.notes {
+            n.text.clear();
+        }
+        let body = peermark::report::sheet_docx::sheet_body(&bare, &ctx, "1 May 2026");
+        for line in peermark::report::sheet_docx::outline(&body).lines() {
+            failures.extend(lapses_in(&format!("{name} sheet"), line));
+        }
+    }
+    let err = peermark::result::MarkResult::error(
+        "e",
+        "e.docx",
+        rubric.reference(),
+        "the file is empty".into(),
+    );
+    let body = peermark::report::sheet_docx::sheet_body(&err, &ctx, "1 May 2026");
+    for line in peermark::report::sheet_docx::outline(&body).lines() {
+        failures.extend(lapses_in("error sheet", line));
+    }
+    assert!(comments_seen > 20, "{comments_seen} comments checked");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
