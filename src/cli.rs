@@ -37,10 +37,13 @@ pub enum Command {
         /// Exit with code 3 when the outcome is not yet achieved.
         #[arg(long)]
         strict: bool,
+        /// Also write the feedback sheet as a Word document to this file (e.g. sheet.docx).
+        #[arg(long, value_name = "FILE.docx")]
+        sheet: Option<PathBuf>,
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and\nDIR/assessor-notes.csv (for the assessor only)."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments) and\nDIR/assessor-notes.csv (for the assessor only). `--sheets md` writes the Markdown sheets only."
     )]
     Mark {
         /// Files and folders to mark (folders are searched recursively).
@@ -57,6 +60,10 @@ pub enum Command {
         /// No progress bar or summary.
         #[arg(long)]
         quiet: bool,
+        /// Which sheets to write: md (feedback/*.md), docx (feedback/*.docx), annotated
+        /// (annotated/*.docx, the essay with margin comments). Default: all of them.
+        #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+        sheets: Vec<SheetKind>,
     },
     /// Rubric tools (for course leads).
     Rubric {
@@ -77,6 +84,17 @@ pub enum RubricCommand {
     /// Validate a rubric file; errors name the field and line.
     #[command(after_help = "Example:\n  peermark rubric check rubrics/recovery-story-essay.toml")]
     Check { rubric: PathBuf },
+}
+
+/// A kind of learner sheet `mark` writes.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SheetKind {
+    /// `feedback/<submission>.md`.
+    Md,
+    /// `feedback/<submission>.docx`.
+    Docx,
+    /// `annotated/<submission>.docx`: the essay with margin comments.
+    Annotated,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -116,14 +134,16 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             rubric,
             format,
             strict,
-        } => check(file, rubric, format, strict),
+            sheet,
+        } => check(file, rubric, format, strict, sheet),
         Command::Mark {
             paths,
             rubric,
             out,
             jobs,
             quiet,
-        } => mark(paths, rubric, out, jobs, quiet),
+            sheets,
+        } => mark(paths, rubric, out, jobs, quiet, sheets),
         Command::Rubric {
             command: RubricCommand::Check { rubric },
         } => {
@@ -195,6 +215,7 @@ fn check(
     rubric: Option<PathBuf>,
     format: CheckFormat,
     strict: bool,
+    sheet: Option<PathBuf>,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
@@ -243,6 +264,10 @@ fn check(
         CheckFormat::Json => report::json::result_json(&result),
         CheckFormat::Text => report::text::render_check(&result, doc.as_ref(), &ctx, use_color()),
     };
+    if let Some(path) = &sheet {
+        let bytes = report::sheet_docx::sheet_docx(&result, &ctx, &report::sheet_docx::today());
+        report::write_atomically(path, &bytes).map_err(|e| UsageError(e.to_string()))?;
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", out.trim_end())
         .map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
@@ -266,6 +291,7 @@ fn mark(
     out: PathBuf,
     jobs: Option<usize>,
     quiet: bool,
+    sheets: Vec<SheetKind>,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
@@ -309,12 +335,27 @@ fn mark(
             out.display()
         ))
     })?;
-    let exporters: Vec<Box<dyn Exporter>> = vec![
+    let sheets = if sheets.is_empty() {
+        vec![SheetKind::Md, SheetKind::Docx, SheetKind::Annotated]
+    } else {
+        sheets
+    };
+    let mut exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(report::gradebook::Gradebook),
         Box::new(report::json::ResultsJson),
-        Box::new(report::sheet_md::MarkdownSheets),
-        Box::new(report::notes::AssessorNotes),
     ];
+    if sheets.contains(&SheetKind::Md) {
+        exporters.push(Box::new(report::sheet_md::MarkdownSheets));
+    }
+    if sheets.contains(&SheetKind::Docx) {
+        exporters.push(Box::new(report::sheet_docx::DocxSheets::today()));
+    }
+    if sheets.contains(&SheetKind::Annotated) {
+        exporters.push(Box::new(report::annotate::AnnotatedCopies::new(
+            &found.submissions,
+        )));
+    }
+    exporters.push(Box::new(report::notes::AssessorNotes));
     for e in &exporters {
         e.export(&results, &ctx, &out)
             .map_err(|e| UsageError(e.to_string()))?;
@@ -348,6 +389,9 @@ fn mark(
         "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
+    if with_notes > 0 && sheets.contains(&SheetKind::Annotated) {
+        eprintln!("their annotated copies are not written: a copy would repeat the sentences in the notes");
+    }
     if with_notes > 0 && !ctx.safeguarding_contact.is_empty() {
         eprintln!("safeguarding contact: {}", ctx.safeguarding_contact);
     }

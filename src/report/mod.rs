@@ -3,9 +3,12 @@
 use crate::result::MarkResult;
 use std::path::Path;
 
+pub mod annotate;
+pub mod docx_pkg;
 pub mod gradebook;
 pub mod json;
 pub mod notes;
+pub mod sheet_docx;
 pub mod sheet_md;
 pub mod text;
 

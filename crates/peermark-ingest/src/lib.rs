@@ -11,6 +11,7 @@
 
 mod discover;
 mod docx;
+pub mod docx_map;
 mod html;
 mod markdown;
 mod odt;
@@ -22,6 +23,7 @@ mod zipxml;
 use std::path::{Path, PathBuf};
 
 pub use discover::{discover, Discovery, Skipped, Submission};
+pub use docx_map::{read_docx_mapped, DocxMap, MappedDocx};
 pub use peermark_text::Document;
 
 /// Largest file [`read_file`] reads, and largest decompressed XML part of a `.docx`.
