@@ -347,7 +347,7 @@ fn mark(
         "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
-    if with_notes > 0 && !ctx.safeguarding_contact.is_empty() {
+    if results.iter().any(|r| !r.safeguarding.is_empty()) && !ctx.safeguarding_contact.is_empty() {
         eprintln!("safeguarding contact: {}", ctx.safeguarding_contact);
     }
     Ok(if failed > 0 {
