@@ -39,7 +39,7 @@ pub enum Command {
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and\nDIR/assessor-notes.csv (for the assessor only)."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md,\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a glance)."
     )]
     Mark {
         /// Files and folders to mark (folders are searched recursively).
@@ -340,6 +340,7 @@ fn mark(
         Box::new(report::json::ResultsJson),
         Box::new(report::sheet_md::MarkdownSheets),
         Box::new(report::notes::AssessorNotes),
+        Box::new(report::html::CohortReport::for_rubric(&r)),
     ];
     for e in &exporters {
         e.export(&results, &ctx, &out)

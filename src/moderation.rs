@@ -174,7 +174,7 @@ fn level_list(c: &Candidate, ids: &[String], achieved_when: &BTreeMap<String, u8
             )
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" \u{b7} ")
 }
 
 /// The score band (0..=9, tenths of the maximum score) of a submission.
@@ -258,10 +258,7 @@ pub fn select(
     let boundary = places.div_ceil(2).min(achieved.len());
     for (c, (m, _, at)) in &achieved[..boundary] {
         let detail = if *m == 0 {
-            format!(
-                "at the outcome boundary: {}",
-                level_list(c, at, achieved_when)
-            )
+            format!("at the boundary: {}", level_list(c, at, achieved_when))
         } else {
             format!(
                 "nearest the boundary, {m} level(s) above: {}",
@@ -420,7 +417,7 @@ mod tests {
         assert_eq!(&reasons[..2], &[Reason::NotYetAchieved; 2]);
         // n1 is nearer the boundary than n2.
         assert_eq!(s.picks[0].submission, "n1");
-        assert_eq!(s.picks[0].detail, "below the outcome rule: a 1 (needs 2)");
+        assert_eq!(s.picks[0].detail, "below the rule: a 1 (needs 2)");
         // 8 places left: 4 boundary, 4 random. edge2 has both criteria at the rule.
         assert_eq!(&reasons[2..6], &[Reason::Boundary; 4]);
         assert_eq!(s.picks[2].submission, "edge2");
@@ -518,7 +515,7 @@ mod tests {
         assert_eq!(lines.len(), 5);
         assert_eq!(
             lines[1],
-            "n1,not_yet_achieved,not_yet_achieved,40.0,below the outcome rule: a 1 (needs 2)"
+            "n1,not_yet_achieved,not_yet_achieved,40.0,below the rule: a 1 (needs 2)"
         );
     }
 }

@@ -4,6 +4,7 @@ use crate::result::MarkResult;
 use std::path::Path;
 
 pub mod gradebook;
+pub mod html;
 pub mod json;
 pub mod notes;
 pub mod sheet_md;
