@@ -239,7 +239,7 @@ pub fn select(
                 outcome: c.outcome,
                 score: c.score,
                 detail: format!(
-                    "below the outcome rule: {}",
+                    "below the rule: {}",
                     level_list(c, &short, achieved_when)
                 ),
             }
