@@ -238,10 +238,7 @@ pub fn select(
                 reason: Reason::NotYetAchieved,
                 outcome: c.outcome,
                 score: c.score,
-                detail: format!(
-                    "below the rule: {}",
-                    level_list(c, &short, achieved_when)
-                ),
+                detail: format!("below the rule: {}", level_list(c, &short, achieved_when)),
             }
         })
         .collect();
