@@ -64,7 +64,7 @@ impl Fingerprint {
                     paragraphs.push((idx, i as u32 + 1));
                     first = false;
                 }
-                let (line, _) = p.line_column(r.start);
+                let line = line_of(p, r.start);
                 if lines.last().is_none_or(|&(_, l)| l != line) {
                     lines.push((idx, line));
                 }
@@ -148,6 +148,15 @@ pub struct SimilarPair {
     /// Passages of `a` (with where they are in `b`), and of `b` (with where they are in `a`).
     pub passages_a: Vec<Passage>,
     pub passages_b: Vec<Passage>,
+}
+
+/// The source line of a byte of a paragraph (its origin's line: no character counting).
+fn line_of(p: &peermark_text::Paragraph, byte: usize) -> u32 {
+    match p.origin.binary_search_by(|o| o.byte.cmp(&byte)) {
+        Ok(i) => p.origin[i].line,
+        Err(0) => p.origin.first().map_or(1, |o| o.line),
+        Err(i) => p.origin[i - 1].line,
+    }
 }
 
 /// Sorted distinct shingles.
