@@ -45,8 +45,12 @@ impl Corpus {
         while out.len() < words {
             let r = mix(seed.wrapping_mul(1_000_003) ^ i);
             i += 1;
-            if r % 40 == 0 {
-                out.extend(STOCK[(r >> 8) as usize % STOCK.len()].split(' ').map(str::to_string));
+            if r.is_multiple_of(40) {
+                out.extend(
+                    STOCK[(r >> 8) as usize % STOCK.len()]
+                        .split(' ')
+                        .map(str::to_string),
+                );
                 continue;
             }
             // Zipf-ish: square a uniform to favour low ranks.
@@ -71,7 +75,11 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let sizes = if sizes.is_empty() { vec![1_000, 10_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000]
+    } else {
+        sizes
+    };
     let settings = SimilaritySpec {
         threshold: 0.3,
         shingle_words: 5,

@@ -195,6 +195,9 @@ fn band_label(b: usize) -> String {
     }
 }
 
+/// A candidate with its [`margin`].
+type Ranked<'a> = (&'a Candidate, (i32, usize, Vec<String>));
+
 /// A uniform integer below `n` (> 0), by rejection, so the draw is unbiased and portable.
 fn below(rng: &mut ChaCha8Rng, n: usize) -> usize {
     let n = n as u64;
@@ -219,7 +222,7 @@ pub fn select(
     let score_key = |c: &Candidate| (c.score.unwrap_or(0.0) * 10.0).round() as i64;
 
     // 1. Every not-yet-achieved, nearest the boundary first.
-    let mut nya: Vec<(&Candidate, (i32, usize, Vec<String>))> = marked
+    let mut nya: Vec<Ranked> = marked
         .iter()
         .filter(|c| c.outcome != Some(Outcome::Achieved))
         .map(|c| (*c, margin(c, achieved_when)))
@@ -246,7 +249,7 @@ pub fn select(
     let places = size.saturating_sub(picks.len());
 
     // 2. Achieved, nearest the boundary: half the remaining places (rounded up).
-    let mut achieved: Vec<(&Candidate, (i32, usize, Vec<String>))> = marked
+    let mut achieved: Vec<Ranked> = marked
         .iter()
         .filter(|c| c.outcome == Some(Outcome::Achieved))
         .map(|c| (*c, margin(c, achieved_when)))

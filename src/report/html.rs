@@ -343,7 +343,7 @@ impl CohortReport {
                 (n > 0).then_some((title.as_str(), n))
             })
             .collect();
-        rows.sort_by(|a, b| b.1.cmp(&a.1));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.1));
         let max = rows.first().map(|r| r.1).unwrap_or(1).max(1);
         let mut h = String::from(
             "<div class=\"hold\"><h3>Where not-yet-achieved submissions fall short</h3>\n",
@@ -602,14 +602,14 @@ fn outcome_svg(achieved: usize, not_yet: usize, errors: usize) -> String {
             continue;
         }
         let bw = w * n as f64 / total as f64;
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<rect x=\"{x:.1}\" y=\"8\" width=\"{bw:.1}\" height=\"{bar_h}\" fill=\"{fill}\"/>\n"
+            "<rect x=\"{x:.1}\" y=\"8\" width=\"{bw:.1}\" height=\"{bar_h}\" fill=\"{fill}\"/>"
         );
         if bw >= 24.0 {
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "<text x=\"{:.1}\" y=\"30\" font-size=\"14\" font-weight=\"700\" text-anchor=\"middle\" fill=\"{ink}\">{n}</text>\n",
+                "<text x=\"{:.1}\" y=\"30\" font-size=\"14\" font-weight=\"700\" text-anchor=\"middle\" fill=\"{ink}\">{n}</text>",
                 x + bw / 2.0
             );
         }
@@ -665,9 +665,9 @@ fn histogram_svg(bins: &[usize; 10]) -> String {
     );
     for k in 0..=4 {
         let y = top + plot_h * k as f64 / 4.0;
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<line x1=\"{left}\" x2=\"{w}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e3e7ec\" stroke-width=\"1\"/>\n"
+            "<line x1=\"{left}\" x2=\"{w}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e3e7ec\" stroke-width=\"1\"/>"
         );
     }
     for (i, &n) in bins.iter().enumerate() {
@@ -689,9 +689,9 @@ fn histogram_svg(bins: &[usize; 10]) -> String {
         } else {
             format!("{}–{}", i * 10, i * 10 + 9)
         };
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10.5\" text-anchor=\"middle\" fill=\"#5b6672\">{label}</text>\n",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10.5\" text-anchor=\"middle\" fill=\"#5b6672\">{label}</text>",
             x + (slot - 8.0) / 2.0,
             h - 10.0
         );
