@@ -43,7 +43,7 @@ pub enum Command {
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments) and\nDIR/assessor-notes.csv (for the assessor only). `--sheets md` writes the Markdown sheets only."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only."
     )]
     Mark {
         /// Files and folders to mark (folders are searched recursively).
@@ -64,6 +64,26 @@ pub enum Command {
         /// (annotated/*.docx, the essay with margin comments). Default: all of them.
         #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
         sheets: Vec<SheetKind>,
+    },
+    /// Choose submissions for second marking from a marked folder (for moderators).
+    #[command(
+        after_help = "Examples:\n  peermark sample marked --size 12\n  peermark sample marked --size 12 --seed 7 --out sample.csv\n\nReads DIR/results.json. The sample holds every not-yet-achieved submission, then the\nachieved ones nearest the outcome boundary, then a random draw across score bands; the\nsame seed always gives the same sample. Writes CSV: submission,reason,outcome,score,detail."
+    )]
+    Sample {
+        /// The output folder of `peermark mark` (holding results.json).
+        dir: PathBuf,
+        /// How many submissions (default: the rubric's [moderation] size and share).
+        #[arg(long)]
+        size: Option<usize>,
+        /// Seed of the random part (default: the rubric's [moderation] seed, else 2026).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The rubric the folder was marked with (default: the built-in rubric).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Write the CSV here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Rubric tools (for course leads).
     Rubric {
@@ -144,6 +164,13 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             quiet,
             sheets,
         } => mark(paths, rubric, out, jobs, quiet, sheets),
+        Command::Sample {
+            dir,
+            size,
+            seed,
+            rubric,
+            out,
+        } => sample(dir, size, seed, rubric, out),
         Command::Rubric {
             command: RubricCommand::Check { rubric },
         } => {
@@ -343,6 +370,7 @@ fn mark(
     let mut exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(report::gradebook::Gradebook),
         Box::new(report::json::ResultsJson),
+        Box::new(report::html::CohortReport::for_rubric(&r)),
     ];
     if sheets.contains(&SheetKind::Md) {
         exporters.push(Box::new(report::sheet_md::MarkdownSheets));
@@ -389,10 +417,11 @@ fn mark(
         "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
-    if with_notes > 0 && sheets.contains(&SheetKind::Annotated) {
-        eprintln!("their annotated copies are not written: a copy would repeat the sentences in the notes");
+    let with_safeguarding = results.iter().filter(|r| !r.safeguarding.is_empty()).count();
+    if with_safeguarding > 0 && sheets.contains(&SheetKind::Annotated) {
+        eprintln!("{with_safeguarding} annotated copies are not written: a copy would repeat the sentences in the assessor notes");
     }
-    if with_notes > 0 && !ctx.safeguarding_contact.is_empty() {
+    if with_safeguarding > 0 && !ctx.safeguarding_contact.is_empty() {
         eprintln!("safeguarding contact: {}", ctx.safeguarding_contact);
     }
     Ok(if failed > 0 {
@@ -400,4 +429,66 @@ fn mark(
     } else {
         Done::Ok
     })
+}
+
+/// `peermark sample DIR`: the moderation sample as CSV.
+fn sample(
+    dir: PathBuf,
+    size: Option<usize>,
+    seed: Option<u64>,
+    rubric: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> Result<Done, UsageError> {
+    use crate::moderation;
+    let r = load(rubric.as_ref())?;
+    let path = dir.join("results.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot read it ({e}); give the output folder of `peermark mark`",
+            path.display()
+        ))
+    })?;
+    let rubric_ids: std::collections::BTreeSet<String> =
+        serde_json::from_str::<Vec<serde_json::Value>>(&text)
+            .map(|v| {
+                v.iter()
+                    .filter_map(|x| x["rubric"]["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+    if let Some(other) = rubric_ids.iter().find(|id| **id != r.id) {
+        return Err(UsageError(format!(
+            "{}: marked with rubric {other:?}, not {:?}; pass the same rubric with --rubric FILE",
+            path.display(),
+            r.id
+        )));
+    }
+    let cands = moderation::candidates_from_json(&text).map_err(|e| {
+        UsageError(format!(
+            "{}: not a peermark results file ({e}); run `peermark mark` again",
+            path.display()
+        ))
+    })?;
+    let marked = cands.iter().filter(|c| c.marked).count();
+    let size = size.unwrap_or_else(|| moderation::size_for(r.moderation.as_ref(), marked));
+    let seed = seed.unwrap_or_else(|| moderation::seed_for(r.moderation.as_ref()));
+    let s = moderation::select(&cands, &r.achieved_when, size, seed);
+    let csv = moderation::sample_csv(&s);
+    match out {
+        Some(p) => {
+            report::write_atomically(&p, csv.as_bytes()).map_err(|e| UsageError(e.to_string()))?
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(csv.as_bytes())
+            .map_err(|e| UsageError(format!("cannot write the sample: {e}")))?,
+    }
+    if s.over_size > 0 {
+        eprintln!(
+            "the sample holds {} submissions, {} more than --size {size}: every not-yet-achieved submission is included",
+            s.picks.len(),
+            s.over_size
+        );
+    }
+    Ok(Done::Ok)
 }

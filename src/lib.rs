@@ -9,10 +9,12 @@
 pub mod agreement;
 pub mod analyse;
 pub mod cli;
+pub mod moderation;
 pub mod report;
 pub mod result;
 pub mod rubric;
 pub mod score;
+pub mod similarity;
 
 pub use peermark_ingest as ingest;
 pub use peermark_text as text;
@@ -166,6 +168,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         title: doc.title().map(str::to_string),
         word_range: (rubric.words.min, rubric.words.max, rubric.words.target),
         language_awareness: dedup_evidence(awareness),
+        fingerprint: None,
     }
 }
 
@@ -179,7 +182,12 @@ fn dedup_evidence(mut v: Vec<Evidence>) -> Vec<Evidence> {
 pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
     let run = || -> Result<MarkResult, String> {
         let doc = peermark_ingest::read_file(&sub.path, sub.format).map_err(|e| e.to_string())?;
-        Ok(check_document(rubric, &doc, &sub.id, &sub.file))
+        let mut r = check_document(rubric, &doc, &sub.id, &sub.file);
+        r.fingerprint = rubric
+            .similarity
+            .as_ref()
+            .map(|s| Box::new(similarity::Fingerprint::new(&doc, s)));
+        Ok(r)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(Ok(r)) => r,
@@ -194,7 +202,8 @@ pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
 }
 
 /// Marks every submission in parallel (on the current rayon pool), calling `progress` after
-/// each one; results come back sorted by submission id.
+/// each one; results come back sorted by submission id. When the rubric has a `[similarity]`
+/// table, pairs of submissions whose text largely overlaps get assessor notes.
 pub fn mark_batch(
     rubric: &Rubric,
     submissions: &[Submission],
@@ -209,6 +218,7 @@ pub fn mark_batch(
         })
         .collect();
     results.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
+    similarity::annotate(&mut results, rubric.similarity.as_ref());
     results
 }
 
