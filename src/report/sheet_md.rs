@@ -49,6 +49,14 @@ pub fn sheet_md(r: &MarkResult, ctx: &ReportContext) -> String {
             let _ = writeln!(out, "Submission **{}**\n", md_text(&r.submission));
         }
     }
+    if let Some(name) = r.learner.learner.as_deref() {
+        let _ = writeln!(out, "Learner: **{}**\n", md_text(name));
+    }
+    if r.status == Status::Marked {
+        if let Some(m) = r.message.as_deref().filter(|m| !m.trim().is_empty()) {
+            let _ = writeln!(out, "*About your files:* {}\n", md_text(m));
+        }
+    }
     if r.status == Status::Error {
         error_body(&mut out, r);
     } else {
@@ -342,6 +350,11 @@ fn md_cell(s: &str) -> String {
 }
 
 /// A submission id as a file name: never a path.
+/// The file stem of a submission's sheet (`feedback/<stem>.md`).
+pub fn sheet_file_stem(submission: &str) -> String {
+    file_stem(submission)
+}
+
 fn file_stem(submission: &str) -> String {
     let s: String = submission
         .chars()
