@@ -380,7 +380,7 @@ fn moodle_round_trip_changes_only_the_grade_and_feedback_of_marked_learners() {
         std::fs::read_to_string(out.join("feedback/moodle-123456.md")).unwrap()
     );
     for n in &names {
-        assert_eq!(n.splitn(5, '_').nth(2), Some("assignfeedback"), "{n}");
+        assert_eq!(n.split('_').nth(2), Some("assignfeedback"), "{n}");
     }
 
     // --out defaults into the results folder and never overwrites the download.
@@ -554,6 +554,22 @@ fn canvas_export_fills_the_assignment_column_by_id() {
         "{}",
         stderr(&o)
     );
+
+    // Canvas results are not Moodle results: one clear line, nothing written.
+    let o = peermark()
+        .args(["export", "moodle", "--worksheet"])
+        .arg(lms().join("moodle-grading-worksheet.csv"))
+        .arg("--results")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no Moodle submissions"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("moodle-grading-worksheet.csv").exists());
 }
 
 /// Word essays in a zip built here: flat, blind, group and trailing-underscore layouts, and a
@@ -649,4 +665,35 @@ fn archive_names_do_not_choose_output_paths() {
     assert_eq!(top, ["evil.zip", "out"]);
     let sheets: Vec<_> = std::fs::read_dir(out.join("feedback")).unwrap().collect();
     assert_eq!(sheets.len(), read_csv(&out.join("gradebook.csv")).len());
+}
+
+/// The words peermark writes into Moodle's feedback comments and into LMS rows' messages pass
+/// its own language check.
+#[test]
+fn lms_feedback_and_messages_have_no_language_lapses() {
+    let rubric = peermark::load_rubric(None).unwrap();
+    let support = rubric.safeguarding_settings.support_line.clone();
+    let mut texts = Vec::new();
+    for name in ["strong.txt", "weak.txt", "middling.txt"] {
+        let path = common::root().join("samples").join(name);
+        let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
+        let r = peermark::check_document(&rubric, &doc, name, name);
+        let json = peermark::report::json::result_json(&r);
+        let read: peermark::lms::ReadResult = serde_json::from_str(&json).unwrap();
+        texts.extend(peermark::lms::moodle::feedback_paragraphs(&read, &support));
+    }
+    texts.push("handed in late (Canvas); also handed in, not marked: notes.txt".into());
+    let mut failures = Vec::new();
+    for t in &texts {
+        for f in rubric
+            .language
+            .check_text(t)
+            .into_iter()
+            .filter(|f| f.lapse)
+        {
+            failures.push(format!("{} {:?} in {t:?}", f.rule, f.text));
+        }
+    }
+    assert!(texts.len() > 10);
+    assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -76,6 +76,12 @@ pub fn export(job: &CanvasExport) -> Result<CanvasSummary, ExportError> {
         .iter()
         .filter(|r| r.lms.as_deref() == Some("canvas") && r.learner_id.is_some())
         .collect();
+    if canvas.is_empty() {
+        return Err(ExportError(format!(
+            "{}: no Canvas submissions in these results; mark the Canvas submissions zip first",
+            job.results.join("results.json").display()
+        )));
+    }
     let by_id: HashMap<&str, &super::ReadResult> = canvas
         .iter()
         .map(|r| (r.learner_id.as_deref().unwrap_or_default(), *r))

@@ -14,12 +14,6 @@ use crate::result::{LearnerRef, MarkResult, Status};
 use peermark_ingest::Submission;
 use std::path::{Path, PathBuf};
 
-/// How the essay is chosen when a learner handed in several files, as `--help` and the
-/// README say it.
-pub const ESSAY_RULE: &str = "one row per learner: the essay is the learner's .docx, else .odt, \
-else .pdf, else .md, else .txt, else online text (.html), else .rtf, else .doc; within one \
-format the largest file; every other file is listed in the row's message";
-
 /// Puts the learner of an LMS submission on its result, and says in `message` which of the
 /// learner's other files were not marked and whether Canvas marked it late.
 pub fn attach_learner(r: &mut MarkResult, sub: &Submission) {

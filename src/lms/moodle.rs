@@ -170,6 +170,12 @@ pub fn export(job: &MoodleExport) -> Result<MoodleSummary, ExportError> {
         .iter()
         .filter(|r| r.lms.as_deref() == Some("moodle") && r.learner_id.is_some())
         .collect();
+    if moodle.is_empty() {
+        return Err(ExportError(format!(
+            "{}: no Moodle submissions in these results; mark the Moodle download (its zip or folder) first",
+            job.results.join("results.json").display()
+        )));
+    }
     let by_id: HashMap<&str, &ReadResult> = moodle
         .iter()
         .map(|r| (r.learner_id.as_deref().unwrap_or_default(), *r))
@@ -375,6 +381,6 @@ mod tests {
         assert_eq!(parts[1..4], ["123470", "assignfeedback", "file"]);
         let evil = feedback_file_name("../x_y/z", "1", "feedback.md");
         assert!(!evil.contains('/'));
-        assert_eq!(evil.splitn(5, '_').nth(1), Some("1"));
+        assert_eq!(evil.split('_').nth(1), Some("1"));
     }
 }

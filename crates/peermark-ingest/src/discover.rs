@@ -244,7 +244,6 @@ pub(crate) struct Extra {
     pub(crate) container: String,
     pub(crate) rel: String,
     pub(crate) file: String,
-    pub(crate) reason: String,
 }
 
 #[derive(Default)]
@@ -359,7 +358,6 @@ impl Walker {
                 container: self.container.clone(),
                 rel,
                 file: shown.clone(),
-                reason: reason.clone(),
             });
             self.skip(shown, reason);
             return;
@@ -424,7 +422,6 @@ impl Walker {
                     container: container.clone(),
                     rel: e.name.clone(),
                     file: member_shown.clone(),
-                    reason: reason.clone(),
                 });
                 self.skip(member_shown, reason);
                 continue;

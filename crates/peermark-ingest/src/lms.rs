@@ -223,8 +223,8 @@ struct Group {
     late: bool,
     /// (found, the file's path within the submission, where the name is in `found.file`).
     files: Vec<(Found, String, Option<Range<usize>>)>,
-    /// Files that are not an essay format: (path within the submission, why, shown).
-    extras: Vec<(String, String, String)>,
+    /// Files that are not an essay format: (path within the submission, shown).
+    extras: Vec<(String, String)>,
 }
 
 /// Where the name is within `file`, given that `file` ends with `rel`.
@@ -284,8 +284,7 @@ pub(crate) fn group(found: Vec<Found>, extras: Vec<Extra>) -> (Vec<Found>, Vec<S
             );
             let g = groups.entry(key).or_insert_with(|| new_group(&n));
             g.late |= n.late;
-            g.extras
-                .push((n.file.to_string(), e.reason.clone(), e.file.clone()));
+            g.extras.push((n.file.to_string(), e.file.clone()));
         }
     }
     let mut subs = Vec::with_capacity(groups.len());
@@ -311,7 +310,7 @@ pub(crate) fn group(found: Vec<Found>, extras: Vec<Extra>) -> (Vec<Found>, Vec<S
                 others.extend(
                     g.extras
                         .iter()
-                        .map(|(inner, why, _)| format!("{inner} ({why})")),
+                        .map(|(inner, _)| format!("{inner} (not an essay file)")),
                 );
                 Submission {
                     id,
@@ -330,9 +329,9 @@ pub(crate) fn group(found: Vec<Found>, extras: Vec<Extra>) -> (Vec<Found>, Vec<S
                 let listed: Vec<String> = g
                     .extras
                     .iter()
-                    .map(|(inner, why, _)| format!("{inner} ({why})"))
+                    .map(|(inner, _)| format!("{inner} (not an essay file)"))
                     .collect();
-                let shown = g.extras[0].2.clone();
+                let shown = g.extras[0].1.clone();
                 Submission {
                     id,
                     path: PathBuf::from(&shown),
