@@ -145,7 +145,7 @@ fn several_files_give_one_row_with_the_essay_chosen_by_the_rule() {
             "Drafts/draft.md",
             "notes.txt",
             "onlinetext.html",
-            "photo.png (not a submission (.png))"
+            "photo.png (not an essay file)"
         ]
     );
     // Same format: the largest file.
