@@ -126,6 +126,9 @@ pub struct LearnerRef {
     /// Canvas marked the submission late.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub late: bool,
+    /// The learner's other files, not marked (also listed in `message`), for the sheet.
+    #[serde(skip)]
+    pub other_files: Vec<String>,
 }
 
 /// The result object of `cli.md`.

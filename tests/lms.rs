@@ -627,6 +627,13 @@ fn moodle_layouts_built_here_are_marked_one_row_per_learner() {
         "{:?}",
         rows["moodle-44"]
     );
+    let sheet = std::fs::read_to_string(out.join("feedback/moodle-44.md")).unwrap();
+    assert!(
+        sheet.contains(
+            "this feedback is about **essay.docx**. Also handed in, not marked: notes.txt."
+        ),
+        "{sheet}"
+    );
     // Every marked essay is the same pandoc essay: the same score.
     let scores: std::collections::BTreeSet<&str> =
         ["moodle-11", "moodle-22", "moodle-33", "moodle-44"]

@@ -25,6 +25,7 @@ pub fn attach_learner(r: &mut MarkResult, sub: &Submission) {
         learner_id: Some(l.id.clone()),
         lms: Some(l.lms.as_str().to_string()),
         late: l.late,
+        other_files: sub.others.clone(),
     };
     let mut notes = Vec::new();
     if l.late {

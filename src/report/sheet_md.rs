@@ -52,10 +52,14 @@ pub fn sheet_md(r: &MarkResult, ctx: &ReportContext) -> String {
     if let Some(name) = r.learner.learner.as_deref() {
         let _ = writeln!(out, "Learner: **{}**\n", md_text(name));
     }
-    if r.status == Status::Marked {
-        if let Some(m) = r.message.as_deref().filter(|m| !m.trim().is_empty()) {
-            let _ = writeln!(out, "*About your files:* {}\n", md_text(m));
-        }
+    if !r.learner.other_files.is_empty() {
+        let _ = writeln!(
+            out,
+            "You handed in more than one file; this feedback is about **{}**. Also handed in, \
+             not marked: {}.\n",
+            md_text(r.file.rsplit(['/', '!']).next().unwrap_or_default()),
+            md_text(&r.learner.other_files.join("; "))
+        );
     }
     if r.status == Status::Error {
         error_body(&mut out, r);
