@@ -9,6 +9,7 @@
 pub mod agreement;
 pub mod analyse;
 pub mod cli;
+pub mod lms;
 pub mod moderation;
 pub mod report;
 pub mod result;
@@ -151,6 +152,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
     }
     MarkResult {
         submission: submission.to_string(),
+        learner: Default::default(),
         file: file.to_string(),
         peermark_version: VERSION.to_string(),
         rubric: rubric.reference(),
@@ -179,9 +181,17 @@ fn dedup_evidence(mut v: Vec<Evidence>) -> Vec<Evidence> {
 }
 
 /// Reads and marks one submission; any failure, a panic included, becomes its error row.
+/// A submission from an LMS download carries its learner, and its row's `message` lists the
+/// learner's other files (see [`lms::submission_notes`]).
 pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
+    let mut r = mark_submission_alone(rubric, sub);
+    lms::attach_learner(&mut r, sub);
+    r
+}
+
+fn mark_submission_alone(rubric: &Rubric, sub: &Submission) -> MarkResult {
     let run = || -> Result<MarkResult, String> {
-        let doc = peermark_ingest::read_file(&sub.path, sub.format).map_err(|e| e.to_string())?;
+        let doc = sub.read().map_err(|e| e.to_string())?;
         let mut r = check_document(rubric, &doc, &sub.id, &sub.file);
         r.fingerprint = rubric
             .similarity
