@@ -587,7 +587,10 @@ fn mark(
         "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
-    let with_safeguarding = results.iter().filter(|r| !r.safeguarding.is_empty()).count();
+    let with_safeguarding = results
+        .iter()
+        .filter(|r| !r.safeguarding.is_empty())
+        .count();
     if with_safeguarding > 0 && sheets.contains(&SheetKind::Annotated) {
         eprintln!("{with_safeguarding} annotated copies are not written: a copy would repeat the sentences in the assessor notes");
     }

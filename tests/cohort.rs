@@ -421,11 +421,13 @@ fn the_two_copies_in_the_moodle_download_are_reported_with_their_passages() {
             .collect()
     };
     for other in [&jane, &siobhan] {
-        assert!(!pair_rows(&sam, other).is_empty(), "{sam} and {other}: {similar:#?}");
+        assert!(
+            !pair_rows(&sam, other).is_empty(),
+            "{sam} and {other}: {similar:#?}"
+        );
     }
-    let rows = |id: &str| -> Vec<String> {
-        pair_rows(id, if id == jane { &siobhan } else { &jane })
-    };
+    let rows =
+        |id: &str| -> Vec<String> { pair_rows(id, if id == jane { &siobhan } else { &jane }) };
     // Siobhán's copy has a table between the third and fourth body paragraphs (its cells
     // are paragraphs 5–10): so two passages, located on both sides.
     assert_eq!(

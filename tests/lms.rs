@@ -682,7 +682,13 @@ fn archive_names_do_not_choose_output_paths() {
     assert_eq!(top, ["evil.zip", "out"]);
     let sheets: Vec<_> = std::fs::read_dir(out.join("feedback"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "md")
+        })
         .collect();
     assert_eq!(sheets.len(), read_csv(&out.join("gradebook.csv")).len());
 }
@@ -716,4 +722,21 @@ fn lms_feedback_and_messages_have_no_language_lapses() {
     }
     assert!(texts.len() > 10);
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Annotated copies are made from files inside a download too (read from the zip in memory),
+/// and keep the learner's words.
+#[test]
+fn members_of_a_download_get_annotated_copies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("m");
+    let o = mark_with(&[&moodle_zip()], &out, &["--quiet"]);
+    assert!(matches!(o.status.code(), Some(0 | 3)), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("no annotated copy"), "{}", stderr(&o));
+    for id in ["moodle-123456", "moodle-123470", "moodle-123492"] {
+        let copy = out.join(format!("annotated/{id}.docx"));
+        let doc = peermark::ingest::read_file(&copy, peermark::ingest::Format::Docx)
+            .unwrap_or_else(|e| panic!("{}: {e}", copy.display()));
+        assert!(doc.body_words() > 200, "{id}: {}", doc.body_words());
+    }
 }

@@ -63,6 +63,15 @@ impl Submission {
         }
     }
 
+    /// The submission's raw bytes: from disk, or from its zip archive in memory (for writers
+    /// that rework the learner's own file, such as annotated copies).
+    pub fn bytes(&self) -> Result<Vec<u8>, IngestError> {
+        match &self.member {
+            Some(m) => m.read(),
+            None => std::fs::read(&self.path).map_err(|e| IngestError::Io(e.to_string())),
+        }
+    }
+
     /// Anonymous marking: forgets the learner's name and replaces it in `file` with
     /// `Participant` (Moodle's word under blind marking) or `student` (Canvas).
     pub fn anonymise(&mut self) {
