@@ -49,6 +49,7 @@ pub fn compile_phrase(phrase: &str) -> Result<String, String> {
     if phrase.is_empty() {
         return Err("empty phrase".into());
     }
+    let phrase = expand_in_word_groups(phrase)?;
     let chars: Vec<char> = phrase.chars().collect();
     let mut pos = 0;
     let items = parse_seq(&chars, &mut pos, false)?;
@@ -59,6 +60,66 @@ pub fn compile_phrase(phrase: &str) -> Result<String, String> {
         return Err("every part of the phrase is optional".into());
     }
     Ok(join(&items))
+}
+
+/// Rewrites each group written inside a word (`mak(e|es|ing)`, `counsel(l|)ing`,
+/// `learn(ed|t)?`) as a choice of whole words (`(make|makes|making)`), which the rest of
+/// the notation reads. A group with a space before and after is a word group and is left as
+/// it is.
+fn expand_in_word_groups(phrase: &str) -> Result<String, String> {
+    let is_stop = |c: char| c.is_whitespace() || matches!(c, '(' | ')' | '|' | '?');
+    let mut chars: Vec<char> = phrase.chars().collect();
+    loop {
+        // The first '(' glued to a word on either side whose group holds no space or group.
+        let mut found = None;
+        for (i, &c) in chars.iter().enumerate() {
+            if c != '(' {
+                continue;
+            }
+            let Some(len) = chars[i + 1..].iter().position(|&d| d == ')') else {
+                break;
+            };
+            let close = i + 1 + len;
+            let inner = &chars[i + 1..close];
+            if inner.iter().any(|&d| d.is_whitespace() || d == '(') {
+                continue;
+            }
+            let optional = chars.get(close + 1) == Some(&'?');
+            let after = close + 1 + usize::from(optional);
+            let glued_before = i > 0 && !is_stop(chars[i - 1]);
+            let glued_after = chars.get(after).is_some_and(|&d| !is_stop(d));
+            if glued_before || glued_after {
+                found = Some((i, close, optional, after));
+                break;
+            }
+        }
+        let Some((open, close, optional, after)) = found else {
+            return Ok(chars.into_iter().collect());
+        };
+        let start = chars[..open]
+            .iter()
+            .rposition(|&d| is_stop(d))
+            .map_or(0, |p| p + 1);
+        let end = chars[after..]
+            .iter()
+            .position(|&d| is_stop(d))
+            .map_or(chars.len(), |p| after + p);
+        let prefix: String = chars[start..open].iter().collect();
+        let suffix: String = chars[after..end].iter().collect();
+        let inner: String = chars[open + 1..close].iter().collect();
+        let mut alternatives: Vec<String> = inner
+            .split('|')
+            .map(|a| format!("{prefix}{a}{suffix}"))
+            .collect();
+        if optional {
+            alternatives.push(format!("{prefix}{suffix}"));
+        }
+        if alternatives.iter().any(|a| a.is_empty()) {
+            return Err("a group inside a word leaves an empty word".into());
+        }
+        let replacement: Vec<char> = format!("({})", alternatives.join("|")).chars().collect();
+        chars.splice(start..end, replacement);
+    }
 }
 
 struct Item {
@@ -675,6 +736,57 @@ mod tests {
         assert_eq!(
             matches("living with (my|) symptoms", "living with symptoms"),
             vec!["living with symptoms"]
+        );
+    }
+
+    #[test]
+    fn groups_inside_words() {
+        assert_eq!(
+            matches(
+                "mak(e|es|ing) sense of",
+                "making sense of it, makes sense of"
+            ),
+            vec!["making sense of", "makes sense of"]
+        );
+        assert_eq!(
+            matches("counsel(l|)ing", "counselling and counseling"),
+            vec!["counselling", "counseling"]
+        );
+        assert_eq!(
+            matches(
+                "learn(ed|t|ing)? from each other",
+                "we learnt from each other; learn from each other"
+            ),
+            vec!["learnt from each other", "learn from each other"]
+        );
+        assert_eq!(
+            matches(
+                "shar(e|ed|es|ing) (my) stor(y|ies)",
+                "sharing my story, shared stories"
+            ),
+            vec!["sharing my story", "shared stories"]
+        );
+        assert_eq!(
+            matches("person-cent(red|ered)", "person-centred, person centered"),
+            vec!["person-centred", "person centered"]
+        );
+        assert!(matches("mak(e|es) sense", "mak e sense").is_empty());
+        // Groups side by side are word groups too.
+        assert_eq!(
+            matches(
+                "I (started|began) (to )?(hear*|drink*)",
+                "I began hearing; I started to drink"
+            ),
+            vec!["I began hearing", "I started to drink"]
+        );
+        assert_eq!(
+            matches("first(ly)?, I will", "Firstly, I will"),
+            vec!["Firstly, I will"]
+        );
+        // A group set apart by spaces is still an optional word.
+        assert_eq!(
+            matches("took (back) control", "took control"),
+            vec!["took control"]
         );
     }
 
