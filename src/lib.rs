@@ -6,11 +6,15 @@
 //! sheets, assessor notes). This crate is the front door; the binary is a thin layer over
 //! [`load_rubric`], [`check_document`] and [`mark_batch`].
 
+pub mod agree;
 pub mod agreement;
 pub mod analyse;
 pub mod cli;
+pub mod overrides;
 pub mod report;
 pub mod result;
+pub mod resubmission;
+pub mod review;
 pub mod rubric;
 pub mod score;
 
@@ -165,6 +169,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         title: doc.title().map(str::to_string),
         word_range: (rubric.words.min, rubric.words.max, rubric.words.target),
         language_awareness: dedup_evidence(awareness),
+        previous: None,
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 pub mod gradebook;
 pub mod json;
 pub mod notes;
+pub mod review_md;
 pub mod sheet_md;
 pub mod text;
 
