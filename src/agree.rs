@@ -125,7 +125,12 @@ pub fn read_marks(path: &Path, rubric: &Rubric) -> Result<Marks, AgreeError> {
             row.levels.insert(cid.clone(), level);
         }
         if let Some(i) = outcome_col {
-            let cell = rec.get(i).unwrap_or("").trim().to_lowercase().replace([' ', '-'], "_");
+            let cell = rec
+                .get(i)
+                .unwrap_or("")
+                .trim()
+                .to_lowercase()
+                .replace([' ', '-'], "_");
             row.outcome = match cell.as_str() {
                 "" => None,
                 "achieved" => Some(true),
@@ -240,14 +245,15 @@ fn rule_outcome(rubric: &Rubric, row: &MarksRow) -> Option<bool> {
 /// Compares two sets of marks.
 pub fn compare(rubric: &Rubric, a: &Marks, b: &Marks) -> Result<AgreeReport, AgreeError> {
     let max = rubric.level_names.len().saturating_sub(1) as u8;
-    let shared: Vec<&String> = a.criteria.iter().filter(|c| b.criteria.contains(c)).collect();
+    let shared: Vec<&String> = a
+        .criteria
+        .iter()
+        .filter(|c| b.criteria.contains(c))
+        .collect();
     let mut notes = Vec::new();
     for (m, other) in [(a, b), (b, a)] {
         for c in m.criteria.iter().filter(|c| !other.criteria.contains(c)) {
-            notes.push(format!(
-                "criterion {c} is only in {}: not compared",
-                m.file
-            ));
+            notes.push(format!("criterion {c} is only in {}: not compared", m.file));
         }
     }
     if shared.is_empty() {

@@ -189,7 +189,9 @@ pub fn read(path: &Path, level_names: &[String]) -> Result<Vec<OverrideRow>, Ove
         for (k, col) in COLUMNS.iter().enumerate() {
             if cell(k).is_empty() {
                 let what = match *col {
-                    "reason" => "give the reason for the change (the learner sees it on their sheet)",
+                    "reason" => {
+                        "give the reason for the change (the learner sees it on their sheet)"
+                    }
                     "assessor" => "give the assessor's name",
                     _ => "every row needs submission, criterion and level",
                 };
@@ -449,7 +451,11 @@ pub fn append(path: &Path, row: &NewRow) -> Result<u64, OverrideError> {
             let body = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
             let first = body.split(|&c| c == b'\n').next().unwrap_or_default();
             let first = String::from_utf8_lossy(first).to_lowercase();
-            let cols: Vec<&str> = first.trim_end_matches('\r').split(',').map(str::trim).collect();
+            let cols: Vec<&str> = first
+                .trim_end_matches('\r')
+                .split(',')
+                .map(str::trim)
+                .collect();
             if let Some(missing) = COLUMNS.iter().find(|c| !cols.contains(c)) {
                 return Err(malformed(
                     path,
@@ -492,9 +498,10 @@ pub fn append(path: &Path, row: &NewRow) -> Result<u64, OverrideError> {
         row.assessor.trim(),
     ])
     .map_err(write_err)?;
-    buf.extend_from_slice(&w.into_inner().map_err(|e| {
-        OverrideError::Invalid(format!("cannot write the row: {}", e.error()))
-    })?);
+    buf.extend_from_slice(
+        &w.into_inner()
+            .map_err(|e| OverrideError::Invalid(format!("cannot write the row: {}", e.error())))?,
+    );
     let mut f = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
@@ -529,7 +536,10 @@ mod tests {
     fn append_creates_quotes_and_reads_back() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m/overrides.csv");
-        assert_eq!(append(&p, &row("e01", "Links theory, to \"her\" story")).unwrap(), 2);
+        assert_eq!(
+            append(&p, &row("e01", "Links theory, to \"her\" story")).unwrap(),
+            2
+        );
         assert_eq!(append(&p, &row("e02", "fine")).unwrap(), 3);
         let text = std::fs::read_to_string(&p).unwrap();
         assert_eq!(
@@ -548,7 +558,11 @@ mod tests {
     fn append_adds_a_missing_final_newline_and_keeps_crlf() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("overrides.csv");
-        std::fs::write(&p, "submission,criterion,level,reason,assessor\r\ne01,linking,1,x,B").unwrap();
+        std::fs::write(
+            &p,
+            "submission,criterion,level,reason,assessor\r\ne01,linking,1,x,B",
+        )
+        .unwrap();
         assert_eq!(append(&p, &row("e02", "y")).unwrap(), 3);
         assert_eq!(
             std::fs::read_to_string(&p).unwrap(),
@@ -563,7 +577,10 @@ mod tests {
         let p = dir.path().join("overrides.csv");
         std::fs::write(&p, "name,mark\nx,1\n").unwrap();
         let e = append(&p, &row("e01", "why")).unwrap_err().to_string();
-        assert!(e.contains("overrides.csv:1: the header has no submission column"), "{e}");
+        assert!(
+            e.contains("overrides.csv:1: the header has no submission column"),
+            "{e}"
+        );
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "name,mark\nx,1\n");
         let e = append(&dir.path().join("o.csv"), &row("e01", " ")).unwrap_err();
         assert!(e.to_string().contains("--reason is empty"));
@@ -576,21 +593,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("overrides.csv");
         let cases = [
-            ("e01,linking,5,r,A\n", "overrides.csv:3: level \"5\" is not a level"),
+            (
+                "e01,linking,5,r,A\n",
+                "overrides.csv:3: level \"5\" is not a level",
+            ),
             ("e01,linking,2,,A\n", "overrides.csv:3: the reason is empty"),
-            ("e01,linking,2,r\n", "overrides.csv:3: the assessor is empty"),
+            (
+                "e01,linking,2,r\n",
+                "overrides.csv:3: the assessor is empty",
+            ),
             ("e01,,2,r,A\n", "overrides.csv:3: the criterion is empty"),
         ];
         for (bad, want) in cases {
             std::fs::write(
                 &p,
-                format!("submission,criterion,level,reason,assessor\ne00,linking,Strong,ok,A\n{bad}"),
+                format!(
+                    "submission,criterion,level,reason,assessor\ne00,linking,Strong,ok,A\n{bad}"
+                ),
             )
             .unwrap();
             let e = read(&p, &names()).unwrap_err().to_string();
             assert!(e.contains(want), "{e} — wanted {want}");
         }
-        std::fs::write(&p, b"submission,criterion,level,reason,assessor\ne01,linking,2,\xff,A\n").unwrap();
+        std::fs::write(
+            &p,
+            b"submission,criterion,level,reason,assessor\ne01,linking,2,\xff,A\n",
+        )
+        .unwrap();
         let e = read(&p, &names()).unwrap_err().to_string();
         assert!(e.contains("overrides.csv:2: not UTF-8"), "{e}");
         std::fs::write(&p, "sub,crit\n").unwrap();
@@ -609,7 +638,12 @@ mod tests {
         .unwrap();
         let rows = read(&p, &names()).unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].submission.as_str(), rows[0].level, rows[0].line), ("-x", 3, 3));
-        assert!(read(&dir.path().join("none.csv"), &names()).unwrap().is_empty());
+        assert_eq!(
+            (rows[0].submission.as_str(), rows[0].level, rows[0].line),
+            ("-x", 3, 3)
+        );
+        assert!(read(&dir.path().join("none.csv"), &names())
+            .unwrap()
+            .is_empty());
     }
 }

@@ -42,11 +42,7 @@ pub struct CriterionResult {
     pub descriptor: String,
     /// The assessor's override (`DIR/overrides.csv`), when they set this level: `level` is then
     /// theirs and `override.proposed_level` is peermark's proposal.
-    #[serde(
-        rename = "override",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
     pub assessor_override: Option<crate::overrides::Override>,
 }
 

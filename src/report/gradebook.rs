@@ -40,7 +40,8 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
 
     let mut header: Vec<&str> = vec!["submission", "file", "words"];
     header.extend(ctx.criteria.iter().map(|(id, _)| id.as_str()));
-    header.extend(["score", "outcome", "lapses", "status", "message", "overridden"]);
+    header.extend(["score", "outcome", "lapses", "status", "message"]);
+    header.push("overridden");
     w.write_record(&header)?;
 
     for r in results {

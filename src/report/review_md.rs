@@ -220,11 +220,13 @@ mod tests {
         });
         let sheet = sheet_md(&r, &context());
         insta::assert_snapshot!(sheet);
-        assert!(sheet.contains("| Recovery-oriented language | Strong (3 of 3), set by your assessor |"));
+        assert!(sheet
+            .contains("| Recovery-oriented language | Strong (3 of 3), set by your assessor |"));
         assert!(sheet.contains("peermark proposed Achieved (2 of 3); your assessor, J. Rivera, gave Strong (3 of 3): “The quoted words are reported, not your own.”"));
         assert!(sheet.contains("Last time: **Not yet achieved**, 60.0 out of 100. This time: **Achieved**, 86.7 out of 100."));
         assert!(sheet.contains("| Personal recovery story | Achieved (2 of 3) | Strong (3 of 3) |"));
         assert!(sheet.contains("You have moved up in Personal recovery story."));
-        assert!(sheet.contains("  - No longer in your feedback: “Next steps: say what changed for you.”"));
+        assert!(sheet
+            .contains("  - No longer in your feedback: “Next steps: say what changed for you.”"));
     }
 }
