@@ -335,6 +335,20 @@ fn the_override_command_validates_against_the_rubric_and_never_truncates() {
     );
 }
 
+/// A JSON value's shape: object keys with the shapes of their values, an array as the shape
+/// of its first item, scalars as their type.
+fn shape(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        Value::Array(a) => Value::Array(a.first().map(shape).into_iter().collect()),
+        Value::String(_) => "string".into(),
+        Value::Number(n) if n.is_u64() => "integer".into(),
+        Value::Number(_) => "number".into(),
+        Value::Bool(_) => "boolean".into(),
+        Value::Null => "null".into(),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. Agreement
 // ---------------------------------------------------------------------------------------------
@@ -668,6 +682,23 @@ fn carry_overrides_carries_only_unchanged_criteria_once() {
     assert_eq!(row(&g, "e01")["overridden"], "personal_story");
     assert_eq!(row(&g, "e02")["linking"], "3");
     assert_eq!(row(&g, "e02")["overridden"], "");
+    // The shape of what results.json records about overrides and the previous attempt.
+    let res = results(&new);
+    let e01 = result(&res, "e01");
+    insta::assert_json_snapshot!(
+        "result_review_schema",
+        serde_json::json!({
+            "criteria[]": shape(&criterion(e01, "personal_story")
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "evidence" | "measures"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<serde_json::Map<_, _>>()
+                .into()),
+            "previous": shape(&e01["previous"]),
+        })
+    );
     // Running again carries nothing twice; the old folder's file is untouched.
     ok(&mark_with(&[&second], &new, &args));
     assert_eq!(
@@ -775,4 +806,118 @@ fn help_shows_examples() {
     let o = peermark().args(["mark", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("--previous <OLD_DIR>") && text.contains("--carry-overrides"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The library: overrides reuse the score module's weights and outcome rule
+// ---------------------------------------------------------------------------------------------
+
+fn row_for(
+    submission: &str,
+    criterion: &str,
+    level: u8,
+    line: u64,
+) -> peermark::overrides::OverrideRow {
+    peermark::overrides::OverrideRow {
+        submission: submission.into(),
+        criterion: criterion.into(),
+        level,
+        reason: "r".into(),
+        assessor: "A".into(),
+        line,
+    }
+}
+
+#[test]
+fn overriding_every_criterion_to_its_proposal_changes_no_score() {
+    let rubric = peermark::load_rubric(None).unwrap();
+    let mut results = Vec::new();
+    for name in [
+        "strong.txt",
+        "middling.txt",
+        "weak.txt",
+        "language-lapses.txt",
+    ] {
+        let path = root().join("samples").join(name);
+        let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
+        results.push(peermark::check_document(&rubric, &doc, name, name));
+    }
+    let before = results.clone();
+    let rows: Vec<_> = before
+        .iter()
+        .flat_map(|r| {
+            r.criteria
+                .iter()
+                .map(move |c| (r.submission.clone(), c.id.clone(), c.level))
+        })
+        .enumerate()
+        .map(|(i, (s, c, l))| row_for(&s, &c, l, i as u64 + 2))
+        .collect();
+    let done = peermark::overrides::apply(&rubric, &mut results, &rows);
+    assert_eq!(done.applied, rows.len());
+    for (a, b) in before.iter().zip(&results) {
+        assert_eq!(
+            (a.score, a.outcome),
+            (b.score, b.outcome),
+            "{}",
+            a.submission
+        );
+        for (x, y) in a.criteria.iter().zip(&b.criteria) {
+            assert_eq!(
+                (x.points, &x.level_name, &x.descriptor),
+                (y.points, &y.level_name, &y.descriptor)
+            );
+            assert_eq!(
+                y.assessor_override.as_ref().unwrap().proposed_level,
+                x.level
+            );
+        }
+    }
+    // Every criterion at the top level: full marks, achieved.
+    let top: Vec<_> = rubric
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| row_for("weak.txt", &c.id, 3, 100 + i as u64))
+        .collect();
+    peermark::overrides::apply(&rubric, &mut results, &top);
+    let weak = results.iter().find(|r| r.submission == "weak.txt").unwrap();
+    assert_eq!(weak.score, Some(100.0));
+    assert_eq!(weak.outcome, Some(peermark::result::Outcome::Achieved));
+    // The proposal stays peermark's, however often the level is set.
+    let proposed = before.iter().find(|r| r.submission == "weak.txt").unwrap();
+    for (c, p) in weak.criteria.iter().zip(&proposed.criteria) {
+        assert_eq!(
+            c.assessor_override.as_ref().unwrap().proposed_level,
+            p.level
+        );
+    }
+}
+
+#[test]
+fn the_last_row_wins_and_an_unreadable_submission_keeps_its_override() {
+    let rubric = peermark::load_rubric(None).unwrap();
+    let path = root().join("samples/weak.txt");
+    let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
+    let mut results = vec![
+        peermark::check_document(&rubric, &doc, "a", "a.txt"),
+        peermark::result::MarkResult::error("b", "b.docx", rubric.reference(), "unreadable".into()),
+    ];
+    let rows = [
+        row_for("a", "linking", 3, 2),
+        row_for("b", "linking", 2, 3),
+        row_for("a", "linking", 0, 4),
+    ];
+    let done = peermark::overrides::apply(&rubric, &mut results, &rows);
+    assert_eq!((done.applied, done.superseded), (1, 1));
+    let linking = results[0]
+        .criteria
+        .iter()
+        .find(|c| c.id == "linking")
+        .unwrap();
+    assert_eq!(linking.level, 0);
+    assert_eq!(done.not_applied.len(), 1);
+    assert_eq!(done.not_applied[0].row.line, 3);
+    assert!(done.not_applied[0].why.contains("could not be marked"));
+    assert!(results[1].score.is_none() && results[1].criteria.is_empty());
 }
