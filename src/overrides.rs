@@ -446,27 +446,29 @@ pub fn append(path: &Path, row: &NewRow) -> Result<u64, OverrideError> {
         Err(e) => return Err(io("read the overrides")(e)),
     };
     let mut buf = Vec::new();
+    let mut needs_header = true;
     let (crlf, lines_before) = match &existing {
-        Some(b) if !b.iter().all(u8::is_ascii_whitespace) => {
+        Some(b) if !b.is_empty() => {
             let body = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
-            let first = body.split(|&c| c == b'\n').next().unwrap_or_default();
-            let first = String::from_utf8_lossy(first).to_lowercase();
-            let cols: Vec<&str> = first
-                .trim_end_matches('\r')
-                .split(',')
-                .map(str::trim)
-                .collect();
-            if let Some(missing) = COLUMNS.iter().find(|c| !cols.contains(c)) {
-                return Err(malformed(
-                    path,
-                    1,
-                    format!(
-                        "the header has no {missing} column; it must name {} — fix the first line, then run again",
-                        COLUMNS.join(",")
-                    ),
-                ));
+            let crlf = body.windows(2).any(|w| w == b"\r\n");
+            let first = body
+                .split(|&c| c == b'\n')
+                .find(|l| !l.iter().all(u8::is_ascii_whitespace));
+            if let Some(first) = first {
+                let first = String::from_utf8_lossy(first).to_lowercase();
+                let cols: Vec<&str> = first.split(',').map(str::trim).collect();
+                if let Some(missing) = COLUMNS.iter().find(|c| !cols.contains(c)) {
+                    return Err(malformed(
+                        path,
+                        1,
+                        format!(
+                            "the header has no {missing} column; it must name {} — fix the first line, then run again",
+                            COLUMNS.join(",")
+                        ),
+                    ));
+                }
+                needs_header = false;
             }
-            let crlf = first.len() < body.len() && body.windows(2).any(|w| w == b"\r\n");
             let mut lines = b.iter().filter(|&&c| c == b'\n').count() as u64;
             if !b.ends_with(b"\n") {
                 buf.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
@@ -486,7 +488,7 @@ pub fn append(path: &Path, row: &NewRow) -> Result<u64, OverrideError> {
     let level = row.level.to_string();
     let write_err = |e: csv::Error| OverrideError::Invalid(format!("cannot write the row: {e}"));
     let mut lines_added = 1;
-    if lines_before == 0 {
+    if needs_header {
         w.write_record(COLUMNS).map_err(write_err)?;
         lines_added += 1;
     }
@@ -569,6 +571,16 @@ mod tests {
             "submission,criterion,level,reason,assessor\r\ne01,linking,1,x,B\r\ne02,linking,2,y,A. Assessor\r\n"
         );
         assert_eq!(read(&p, &names()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn append_to_a_blank_file_writes_the_header_after_its_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("overrides.csv");
+        std::fs::write(&p, "\n").unwrap();
+        assert_eq!(append(&p, &row("e01", "why")).unwrap(), 3);
+        let rows = read(&p, &names()).unwrap();
+        assert_eq!(rows[0].line, 3);
     }
 
     #[test]
