@@ -211,8 +211,9 @@ pub struct AgreeReport {
     pub notes: Vec<String>,
 }
 
+/// Rounded to four decimals, without a negative zero.
 fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 fn figures(id: &str, pairs: &[(u8, u8)], max: u8, missing: Vec<String>) -> CriterionAgreement {
@@ -367,7 +368,9 @@ fn pct(x: Option<f64>) -> String {
 }
 
 fn num(x: Option<f64>) -> String {
-    x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
+    // Rounded first so that a tiny negative kappa does not print as "-0.00".
+    x.map(|v| format!("{:.2}", (v * 100.0).round() / 100.0 + 0.0))
+        .unwrap_or_else(|| "–".into())
 }
 
 /// The report as text.
@@ -471,6 +474,16 @@ pub fn render_text(r: &AgreeReport) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn no_negative_zero() {
+        assert_eq!(super::num(Some(-0.001)), "0.00");
+        assert_eq!(super::round4(-0.00001).to_string(), "0");
+        assert_eq!(super::num(Some(-0.05)), "-0.05");
+    }
 }
 
 /// The report as pretty JSON, ending with a newline.

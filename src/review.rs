@@ -43,11 +43,16 @@ impl Review {
             Some(dir) => Some(resubmission::load(dir).map_err(|e| UsageError(e.to_string()))?),
             None => None,
         };
+        // The earlier overrides must be readable only when they are to be carried; otherwise
+        // they are just counted for a hint.
         let old_overrides = match &args.previous {
             Some(dir) => {
                 let p = dir.join(overrides::FILE_NAME);
-                let rows = overrides::read(&p, &rubric.level_names)
-                    .map_err(|e| UsageError(e.to_string()))?;
+                let rows = match overrides::read(&p, &rubric.level_names) {
+                    Ok(rows) => rows,
+                    Err(e) if args.carry_overrides => return Err(UsageError(e.to_string())),
+                    Err(_) => Vec::new(),
+                };
                 Some((p, rows))
             }
             None => None,
