@@ -476,6 +476,13 @@ pub fn render_text(r: &AgreeReport) -> String {
     s
 }
 
+/// The report as pretty JSON, ending with a newline.
+pub fn render_json(r: &AgreeReport) -> String {
+    let mut s = serde_json::to_string_pretty(r).expect("the report always serialises");
+    s.push('\n');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -484,11 +491,4 @@ mod tests {
         assert_eq!(super::round4(-0.00001).to_string(), "0");
         assert_eq!(super::num(Some(-0.05)), "-0.05");
     }
-}
-
-/// The report as pretty JSON, ending with a newline.
-pub fn render_json(r: &AgreeReport) -> String {
-    let mut s = serde_json::to_string_pretty(r).expect("the report always serialises");
-    s.push('\n');
-    s
 }
