@@ -79,6 +79,7 @@ pub enum Command {
         /// The output folder of `mark` that holds overrides.csv.
         #[arg(long, default_value = "marked")]
         out: PathBuf,
+        /// The rubric to check the criterion and level against (default: the built-in one).
         #[arg(long)]
         rubric: Option<PathBuf>,
     },
