@@ -26,7 +26,8 @@ pub enum Command {
         after_help = "Examples:\n  peermark check essay.docx\n  peermark check draft.txt --format json\n  cat draft.txt | peermark check -\n  peermark check essay.docx --strict   # exit 3 when not yet achieved"
     )]
     Check {
-        /// The draft (.docx, .txt, .md), or - to read plain text from standard input.
+        /// The draft (.docx, .odt, .pdf, .html, .txt, .md), or - to read plain text from standard
+        /// input.
         file: PathBuf,
         /// Rubric file (default: the built-in recovery-story essay rubric).
         #[arg(long)]
@@ -36,10 +37,13 @@ pub enum Command {
         /// Exit with code 3 when the outcome is not yet achieved.
         #[arg(long)]
         strict: bool,
+        /// Also write the feedback sheet as a Word document to this file (e.g. sheet.docx).
+        #[arg(long, value_name = "FILE.docx")]
+        sheet: Option<PathBuf>,
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark resubmitted/ --out marked-2 --previous marked --carry-overrides\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and\nDIR/assessor-notes.csv (for the assessor only). Applies the assessor's overrides in\nDIR/overrides.csv when it exists (see `peermark override --help`); never changes that file\nexcept to append overrides carried forward with --carry-overrides."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark resubmitted/ --out marked-2 --previous marked --carry-overrides\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments) and\nDIR/assessor-notes.csv (for the assessor only). `--sheets md` writes the Markdown sheets only.\nApplies the assessor's overrides in DIR/overrides.csv when it exists (see `peermark override\n--help`); never changes that file except to append overrides carried forward with\n--carry-overrides."
     )]
     Mark {
         /// Files and folders to mark (folders are searched recursively).
@@ -56,6 +60,10 @@ pub enum Command {
         /// No progress bar or summary.
         #[arg(long)]
         quiet: bool,
+        /// Which sheets to write: md (feedback/*.md), docx (feedback/*.docx), annotated
+        /// (annotated/*.docx, the essay with margin comments). Default: all of them.
+        #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+        sheets: Vec<SheetKind>,
         #[command(flatten)]
         review: crate::review::ReviewArgs,
     },
@@ -120,6 +128,17 @@ pub enum RubricCommand {
     Check { rubric: PathBuf },
 }
 
+/// A kind of learner sheet `mark` writes.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SheetKind {
+    /// `feedback/<submission>.md`.
+    Md,
+    /// `feedback/<submission>.docx`.
+    Docx,
+    /// `annotated/<submission>.docx`: the essay with margin comments.
+    Annotated,
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum CheckFormat {
     Text,
@@ -157,15 +176,17 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             rubric,
             format,
             strict,
-        } => check(file, rubric, format, strict),
+            sheet,
+        } => check(file, rubric, format, strict, sheet),
         Command::Mark {
             paths,
             rubric,
             out,
             jobs,
             quiet,
+            sheets,
             review,
-        } => mark(paths, rubric, out, jobs, quiet, review),
+        } => mark(paths, rubric, out, jobs, quiet, sheets, review),
         Command::Override {
             submission,
             criterion,
@@ -266,6 +287,7 @@ fn check(
     rubric: Option<PathBuf>,
     format: CheckFormat,
     strict: bool,
+    sheet: Option<PathBuf>,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
@@ -288,7 +310,7 @@ fn check(
         }
         let Some(fmt) = peermark_ingest::Format::from_path(&file) else {
             return Err(UsageError(format!(
-                "{}: not an essay format peermark reads; save it as .docx, .txt or .md",
+                "{}: not an essay format peermark reads; save it as .docx, .odt, .pdf, .txt or .md",
                 file.display()
             )));
         };
@@ -314,6 +336,10 @@ fn check(
         CheckFormat::Json => report::json::result_json(&result),
         CheckFormat::Text => report::text::render_check(&result, doc.as_ref(), &ctx, use_color()),
     };
+    if let Some(path) = &sheet {
+        let bytes = report::sheet_docx::sheet_docx(&result, &ctx, &report::sheet_docx::today());
+        report::write_atomically(path, &bytes).map_err(|e| UsageError(e.to_string()))?;
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", out.trim_end())
         .map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
@@ -337,6 +363,7 @@ fn mark(
     out: PathBuf,
     jobs: Option<usize>,
     quiet: bool,
+    sheets: Vec<SheetKind>,
     review_args: crate::review::ReviewArgs,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
@@ -348,7 +375,7 @@ fn mark(
     }
     if found.submissions.is_empty() {
         return Err(UsageError(format!(
-            "no submissions found under {}; peermark reads .docx, .txt and .md files",
+            "no submissions found under {}; peermark reads .docx, .odt, .pdf, .html, .txt and .md files",
             paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -383,12 +410,27 @@ fn mark(
             out.display()
         ))
     })?;
-    let exporters: Vec<Box<dyn Exporter>> = vec![
+    let sheets = if sheets.is_empty() {
+        vec![SheetKind::Md, SheetKind::Docx, SheetKind::Annotated]
+    } else {
+        sheets
+    };
+    let mut exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(report::gradebook::Gradebook),
         Box::new(report::json::ResultsJson),
-        Box::new(report::sheet_md::MarkdownSheets),
-        Box::new(report::notes::AssessorNotes),
     ];
+    if sheets.contains(&SheetKind::Md) {
+        exporters.push(Box::new(report::sheet_md::MarkdownSheets));
+    }
+    if sheets.contains(&SheetKind::Docx) {
+        exporters.push(Box::new(report::sheet_docx::DocxSheets::today()));
+    }
+    if sheets.contains(&SheetKind::Annotated) {
+        exporters.push(Box::new(report::annotate::AnnotatedCopies::new(
+            &found.submissions,
+        )));
+    }
+    exporters.push(Box::new(report::notes::AssessorNotes));
     for e in &exporters {
         e.export(&results, &ctx, &out)
             .map_err(|e| UsageError(e.to_string()))?;
@@ -423,6 +465,9 @@ fn mark(
         "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
+    if with_notes > 0 && sheets.contains(&SheetKind::Annotated) {
+        eprintln!("their annotated copies are not written: a copy would repeat the sentences in the notes");
+    }
     if with_notes > 0 && !ctx.safeguarding_contact.is_empty() {
         eprintln!("safeguarding contact: {}", ctx.safeguarding_contact);
     }

@@ -157,7 +157,8 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         peermark_version: VERSION.to_string(),
         rubric: rubric.reference(),
         status: Status::Marked,
-        message: None,
+        // What the reader could not do exactly (e.g. PDF paragraphs guessed) reaches the row.
+        message: (!doc.warnings.is_empty()).then(|| doc.warnings.join(" ")),
         words: Some(doc.body_words()),
         criteria,
         score: Some(score),

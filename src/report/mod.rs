@@ -3,10 +3,13 @@
 use crate::result::MarkResult;
 use std::path::Path;
 
+pub mod annotate;
+pub mod docx_pkg;
 pub mod gradebook;
 pub mod json;
 pub mod notes;
 pub mod review_md;
+pub mod sheet_docx;
 pub mod sheet_md;
 pub mod text;
 

@@ -49,6 +49,36 @@ fn level_words(ctx: &ReportContext, level: u8, top: usize) -> String {
     format!("{name} ({level} of {top})")
 }
 
+/// The assessor's mark and reason as plain text (for sheets that are not Markdown).
+pub(crate) fn override_plain(
+    c: &CriterionResult,
+    ctx: &ReportContext,
+    top: usize,
+) -> Option<String> {
+    let o = c.assessor_override.as_ref()?;
+    let words = |l: u8| {
+        let name = ctx.level_names.get(l as usize).cloned();
+        format!(
+            "{} ({l} of {top})",
+            name.unwrap_or_else(|| format!("Level {l}"))
+        )
+    };
+    Some(if o.level == o.proposed_level {
+        format!(
+            "Your assessor confirmed this level. {} wrote: “{}”",
+            o.assessor, o.reason
+        )
+    } else {
+        format!(
+            "Your assessor set this level. peermark proposed {}; your assessor, {}, gave {}: “{}”",
+            words(o.proposed_level),
+            o.assessor,
+            words(o.level),
+            o.reason
+        )
+    })
+}
+
 /// The assessor's mark and reason, under a criterion's heading.
 pub(crate) fn override_note(
     out: &mut String,

@@ -346,7 +346,7 @@ fn md_cell(s: &str) -> String {
 }
 
 /// A submission id as a file name: never a path.
-fn file_stem(submission: &str) -> String {
+pub(crate) fn file_stem(submission: &str) -> String {
     let s: String = submission
         .chars()
         .map(|c| {

@@ -76,6 +76,8 @@ impl Criterion {
 pub struct Lexicon {
     pub phrases: Vec<String>,
     pub matcher: Matcher,
+    /// Where this lexicon's phrases sit in [`Rubric::lexicon_bank`].
+    pub in_bank: std::ops::Range<usize>,
 }
 
 /// A validated rubric with every phrase compiled.
@@ -87,6 +89,9 @@ pub struct Rubric {
     pub words: spec::WordRange,
     pub achieved_when: BTreeMap<String, u8>,
     pub lexicons: BTreeMap<String, Lexicon>,
+    /// Every lexicon's phrases in one matcher, so that a paragraph is scanned once for all
+    /// of them (each lexicon's share is [`Lexicon::in_bank`]).
+    pub lexicon_bank: Matcher,
     pub measures: Vec<MeasureSpec>,
     /// Compiled matchers of measures with inline phrases or concepts, by measure name.
     pub measure_matchers: BTreeMap<String, Matcher>,
@@ -329,6 +334,7 @@ fn validate_and_compile(
 
     // Lexicons.
     let mut lexicons = BTreeMap::new();
+    let mut bank_phrases: Vec<String> = Vec::new();
     for (name, phrases) in &spec.lexicon {
         let matcher = Matcher::new(phrases).map_err(|e| {
             src.invalid(
@@ -336,14 +342,19 @@ fn validate_and_compile(
                 format!("lexicon.{name}[{}]: {}", e.index, e.message),
             )
         })?;
+        let start = bank_phrases.len();
+        bank_phrases.extend(phrases.iter().cloned());
         lexicons.insert(
             name.clone(),
             Lexicon {
                 phrases: phrases.clone(),
                 matcher,
+                in_bank: start..bank_phrases.len(),
             },
         );
     }
+    let lexicon_bank = Matcher::new(&bank_phrases)
+        .map_err(|e| src.invalid(&e.phrase, format!("lexicon: {}", e.message)))?;
     let need_lexicon = |field: String, name: &str| -> Result<(), RubricError> {
         if lexicons.contains_key(name) {
             Ok(())
@@ -753,6 +764,7 @@ fn validate_and_compile(
         words: spec.words,
         achieved_when: spec.outcome.achieved_when,
         lexicons,
+        lexicon_bank,
         measures,
         measure_matchers,
         measure_excludes,

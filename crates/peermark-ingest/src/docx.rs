@@ -5,24 +5,33 @@
 //! comments live in other parts and so are never read. Tracked changes read as accepted.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::ops::Range;
 
 use peermark_text::document::Hint;
 use peermark_text::{Document, Paragraph, SourceLines};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use zip::result::ZipError;
-use zip::ZipArchive;
 
+use crate::docx_map::{DocxMap, ParaMap, Piece, PieceSource, RunSpan};
 use crate::sniff::{sniff, Magic};
-use crate::{IngestError, MAX_BYTES};
+use crate::zipxml::{attr, damaged, new_reader, open_zip, read_part, XmlError, Zip};
+use crate::IngestError;
 
 const MAIN_PART: &str = "word/document.xml";
 const STYLES_PART: &str = "word/styles.xml";
 
 /// Reads a `.docx` (`ext` is the extension the file was named with, for messages).
 pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestError> {
+    read_inner(bytes, ext, false).map(|(doc, _)| doc)
+}
+
+/// Reads a `.docx` and, when `record` is set, where each paragraph's text is in the XML.
+pub(crate) fn read_inner(
+    bytes: &[u8],
+    ext: &'static str,
+    record: bool,
+) -> Result<(Document, Option<DocxMap>), IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty);
     }
@@ -44,8 +53,7 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
             };
         }
     }
-    let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| damaged(ext, "the zip container cannot be read"))?;
+    let mut zip = open_zip(bytes, ext)?;
     let main = match main_part(&mut zip) {
         Some(name) => name,
         None => {
@@ -64,7 +72,7 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
         }
     };
     let xml = read_part(&mut zip, &main, ext)?;
-    let mut parsed = parse_document(&xml).map_err(|e| e.into_error(ext))?;
+    let mut parsed = parse_document_with(&xml, record).map_err(|e| e.into_error(ext))?;
 
     // Resolve paragraph styles; styles.xml is read only for ids that do not speak for
     // themselves (localised or custom style ids).
@@ -82,7 +90,15 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
     };
 
     let mut paragraphs = Vec::with_capacity(parsed.paras.len());
+    let mut maps = Vec::new();
     for p in parsed.paras.drain(..) {
+        // Document::new drops paragraphs without text; the map keeps in step with it.
+        if record && p.text.chars().any(|c| !c.is_whitespace()) {
+            maps.push(ParaMap {
+                pieces: p.pieces.clone(),
+                xml: p.xml.clone(),
+            });
+        }
         let style = p
             .style
             .as_deref()
@@ -107,7 +123,14 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
     if doc.paragraphs.is_empty() {
         return Err(IngestError::NoText);
     }
-    Ok(doc)
+    let map = record.then_some(DocxMap {
+        main_part: main,
+        xml,
+        paragraphs: maps,
+        runs: parsed.runs,
+        prefix: parsed.prefix,
+    });
+    Ok((doc, map))
 }
 
 /// A `.doc` file: legacy Word is refused, but a `.docx` saved under a `.doc` name is read.
@@ -124,12 +147,8 @@ pub(crate) fn read_doc(bytes: &[u8]) -> Result<Document, IngestError> {
     }
 }
 
-fn damaged(ext: &'static str, detail: &'static str) -> IngestError {
-    IngestError::Damaged { ext, detail }
-}
-
 /// The main document part: `word/document.xml`, or whatever `_rels/.rels` names.
-fn main_part(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<String> {
+fn main_part(zip: &mut Zip<'_>) -> Option<String> {
     if zip.index_for_name(MAIN_PART).is_some() {
         return Some(MAIN_PART.to_string());
     }
@@ -157,84 +176,6 @@ fn main_part(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<String> {
     }
 }
 
-/// One decompressed part, as UTF-8, at most [`MAX_BYTES`].
-fn read_part(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    ext: &'static str,
-) -> Result<Vec<u8>, IngestError> {
-    read_part_limited(zip, name, ext, MAX_BYTES)
-}
-
-/// [`read_part`] with a size limit: a zip bomb stops at `limit` bytes.
-fn read_part_limited(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    ext: &'static str,
-    limit: u64,
-) -> Result<Vec<u8>, IngestError> {
-    let file = zip.by_name(name).map_err(|e| match e {
-        ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED) => IngestError::PasswordProtected,
-        ZipError::UnsupportedArchive(_) => {
-            damaged(ext, "it uses a zip compression method peermark cannot read")
-        }
-        _ => damaged(ext, "the zip container cannot be read"),
-    })?;
-    let mut buf = Vec::with_capacity(file.size().min(limit) as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|_| damaged(ext, "a part of the zip cannot be decompressed"))?;
-    if buf.len() as u64 > limit {
-        return Err(IngestError::TooLarge);
-    }
-    // Word writes UTF-8; a UTF-16 part (allowed by XML) is converted.
-    if buf.starts_with(b"\xFF\xFE") || buf.starts_with(b"\xFE\xFF") {
-        let enc = if buf[0] == 0xFF {
-            encoding_rs::UTF_16LE
-        } else {
-            encoding_rs::UTF_16BE
-        };
-        let (text, _) = enc.decode_without_bom_handling(&buf[2..]);
-        buf = text.into_owned().into_bytes();
-    } else if buf.starts_with(b"\xEF\xBB\xBF") {
-        buf.drain(..3);
-    }
-    Ok(buf)
-}
-
-/// Why an XML part could not be parsed.
-enum XmlError {
-    Malformed,
-    Entities,
-}
-
-impl XmlError {
-    fn into_error(self, ext: &'static str) -> IngestError {
-        match self {
-            XmlError::Malformed => damaged(ext, "its XML is not well formed"),
-            XmlError::Entities => IngestError::EntityDeclarations,
-        }
-    }
-}
-
-fn new_reader(xml: &[u8]) -> Reader<&[u8]> {
-    let mut reader = Reader::from_reader(xml);
-    let cfg = reader.config_mut();
-    cfg.trim_text(false);
-    cfg.expand_empty_elements = false;
-    cfg.check_end_names = true;
-    reader
-}
-
-/// Value of the attribute whose local name is `name` (prefix ignored).
-fn attr<'a>(e: &'a BytesStart<'_>, name: &[u8]) -> Option<std::borrow::Cow<'a, [u8]>> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.value)
-}
-
 /// `w:val` of an on/off property: absent or anything but 0/false/off means on.
 fn on_off(e: &BytesStart<'_>) -> bool {
     !matches!(
@@ -254,15 +195,26 @@ struct RawPara {
     /// Direct outline level 0–8 (a heading).
     outline: bool,
     table: bool,
+    /// Where the text came from (only when recording a map).
+    pieces: Vec<Piece>,
+    xml: Range<usize>,
 }
 
 impl RawPara {
-    fn push(&mut self, s: &str, italic: bool) {
+    fn push_from(&mut self, s: &str, italic: bool, src: Option<(PieceSource, usize)>) {
         if s.is_empty() {
             return;
         }
         let start = self.text.len();
         self.text.push_str(s);
+        if let Some((source, run)) = src {
+            self.pieces.push(Piece {
+                text: start..self.text.len(),
+                cut: 0,
+                source,
+                run,
+            });
+        }
         if italic {
             match self.emphasis.last_mut() {
                 Some(r) if r.end == start => r.end = self.text.len(),
@@ -280,6 +232,13 @@ impl RawPara {
             self.text.drain(..lead);
         }
         let len = self.text.len();
+        for piece in &mut self.pieces {
+            // A piece whose start was trimmed away: `cut` bytes of its text are not shown.
+            piece.cut = lead.saturating_sub(piece.text.start);
+            piece.text = piece.text.start.saturating_sub(lead).min(len)
+                ..piece.text.end.saturating_sub(lead).min(len);
+        }
+        self.pieces.retain(|p| p.text.start < p.text.end);
         self.emphasis = self
             .emphasis
             .into_iter()
@@ -292,10 +251,108 @@ impl RawPara {
 
 struct Parsed {
     paras: Vec<RawPara>,
+    /// Every run read (only when recording a map).
+    runs: Vec<RunSpan>,
+    /// The prefix of WordprocessingML elements (`w`), from `w:body`.
+    prefix: String,
+}
+
+/// Records where runs and their children are in the XML, for [`DocxMap`].
+#[derive(Default)]
+struct Tracker {
+    depth: usize,
+    /// Open runs: index in `runs` and element depth.
+    open: Vec<(usize, usize)>,
+    rpr_start: Option<usize>,
+    runs: Vec<RunSpan>,
+    /// The open `w:t` start tag.
+    t_tag: Range<usize>,
+    prefix: String,
+}
+
+impl Tracker {
+    fn observe(&mut self, event: &Event<'_>, at: Range<usize>, skip: u32) {
+        match event {
+            Event::Start(e) => {
+                self.depth += 1;
+                let name = e.local_name();
+                if let Some(&(run, d)) = self.open.last() {
+                    if self.depth == d + 1 {
+                        if name.as_ref() == b"rPr" {
+                            self.rpr_start = Some(at.start);
+                        } else {
+                            self.runs[run].first_child.get_or_insert(at.start);
+                        }
+                    }
+                }
+                match name.as_ref() {
+                    b"r" if skip == 0 => {
+                        let qname = e.name();
+                        let prefix = qname.prefix().map(|p| p.as_ref().to_vec());
+                        self.runs.push(RunSpan {
+                            start_tag: at.clone(),
+                            rpr: None,
+                            first_child: None,
+                            last_child_end: at.end,
+                            end_tag: at.end..at.end,
+                            word: prefix.as_deref() == Some(self.prefix.as_bytes()),
+                        });
+                        self.open.push((self.runs.len() - 1, self.depth));
+                    }
+                    b"t" => self.t_tag = at,
+                    b"body" if self.prefix.is_empty() => {
+                        if let Some(p) = e.name().prefix() {
+                            self.prefix = String::from_utf8_lossy(p.as_ref()).into_owned();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Empty(e) => {
+                if let Some(&(run, d)) = self.open.last() {
+                    if self.depth + 1 == d + 1 {
+                        let r = &mut self.runs[run];
+                        if e.local_name().as_ref() == b"rPr" {
+                            r.rpr = Some(at);
+                        } else {
+                            r.first_child.get_or_insert(at.start);
+                            r.last_child_end = at.end;
+                        }
+                    }
+                }
+            }
+            Event::End(e) => {
+                if let Some(&(run, d)) = self.open.last() {
+                    let r = &mut self.runs[run];
+                    if self.depth == d {
+                        r.end_tag = at;
+                        self.open.pop();
+                    } else if self.depth == d + 1 {
+                        match (e.local_name().as_ref(), self.rpr_start.take()) {
+                            (b"rPr", Some(start)) => r.rpr = Some(start..at.end),
+                            _ => r.last_child_end = at.end,
+                        }
+                    }
+                }
+                self.depth = self.depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+
+    fn run(&self) -> Option<usize> {
+        self.open.last().map(|&(r, _)| r)
+    }
 }
 
 /// Streams `word/document.xml` into paragraphs.
+#[cfg(test)]
 fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
+    parse_document_with(xml, false)
+}
+
+/// Streams `word/document.xml` into paragraphs; with `record`, also where their text is.
+fn parse_document_with(xml: &[u8], record: bool) -> Result<Parsed, XmlError> {
     let mut reader = new_reader(xml);
     let mut paras: Vec<RawPara> = Vec::new();
     // Open paragraphs: text boxes put paragraphs inside a run of another paragraph.
@@ -310,9 +367,22 @@ fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
     let mut italic = false;
     // Content controls: whether each open `w:sdt` is showing its placeholder text.
     let mut sdt: Vec<bool> = Vec::new();
+    let mut tracker = Tracker::default();
 
     loop {
+        let before = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|_| XmlError::Malformed)?;
+        let at = before..reader.buffer_position() as usize;
+        if record {
+            tracker.observe(&event, at.clone(), skip);
+        }
+        let src = |source: PieceSource| {
+            if record {
+                tracker.run().map(|r| (source, r))
+            } else {
+                None
+            }
+        };
         match event {
             Event::Eof => break,
             Event::DocType(_) => return Err(XmlError::Entities),
@@ -326,6 +396,7 @@ fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
                     b"sdtContent" if sdt.last() == Some(&true) => skip = 1,
                     b"p" => open.push(RawPara {
                         table: tables > 0,
+                        xml: at.end..at.end,
                         ..RawPara::default()
                     }),
                     b"tc" => tables += 1,
@@ -337,20 +408,50 @@ fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
                     }
                     b"t" => in_t = runs > 0,
                     b"sdt" => sdt.push(false),
-                    _ => leaf(&e, &mut open, in_ppr, in_rpr, runs, &mut italic, &mut sdt),
+                    _ => leaf(
+                        &e,
+                        &mut open,
+                        in_ppr,
+                        in_rpr,
+                        runs,
+                        &mut italic,
+                        &mut sdt,
+                        None,
+                    ),
                 }
             }
             Event::Empty(e) if skip == 0 => {
-                leaf(&e, &mut open, in_ppr, in_rpr, runs, &mut italic, &mut sdt);
+                let s = src(PieceSource::Element { xml: at.clone() });
+                if e.local_name().as_ref() == b"pPr" {
+                    if let Some(p) = open.last_mut() {
+                        p.xml = at.end..at.end;
+                    }
+                }
+                leaf(
+                    &e,
+                    &mut open,
+                    in_ppr,
+                    in_rpr,
+                    runs,
+                    &mut italic,
+                    &mut sdt,
+                    s,
+                );
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"p" => {
-                    if let Some(p) = open.pop() {
+                    if let Some(mut p) = open.pop() {
+                        p.xml.end = at.start;
                         paras.push(p.finish());
                     }
                 }
                 b"tc" => tables = tables.saturating_sub(1),
-                b"pPr" => in_ppr = false,
+                b"pPr" => {
+                    in_ppr = false;
+                    if let Some(p) = open.last_mut() {
+                        p.xml = at.end..at.end;
+                    }
+                }
                 b"rPr" => in_rpr = false,
                 b"r" => {
                     runs = runs.saturating_sub(1);
@@ -363,24 +464,40 @@ fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
                 _ => {}
             },
             Event::Text(t) if in_t && skip == 0 => {
+                let s = src(PieceSource::Text {
+                    raw: at.clone(),
+                    tag: tracker.t_tag.clone(),
+                    cdata: false,
+                });
                 if let Some(p) = open.last_mut() {
-                    let s = t.unescape().map_err(|_| XmlError::Malformed)?;
-                    p.push(&s, italic);
+                    let text = t.unescape().map_err(|_| XmlError::Malformed)?;
+                    p.push_from(&text, italic, s);
                 }
             }
             Event::CData(t) if in_t && skip == 0 => {
+                let raw = at.start + 9..at.end.saturating_sub(3);
+                let s = src(PieceSource::Text {
+                    raw,
+                    tag: tracker.t_tag.clone(),
+                    cdata: true,
+                });
                 if let Some(p) = open.last_mut() {
-                    let s = std::str::from_utf8(&t).map_err(|_| XmlError::Malformed)?;
-                    p.push(s, italic);
+                    let text = std::str::from_utf8(&t).map_err(|_| XmlError::Malformed)?;
+                    p.push_from(text, italic, s);
                 }
             }
             _ => {}
         }
     }
-    Ok(Parsed { paras })
+    Ok(Parsed {
+        paras,
+        runs: tracker.runs,
+        prefix: tracker.prefix,
+    })
 }
 
 /// Elements that carry no content of their own (usually empty, `<w:tab/>`), in either form.
+#[allow(clippy::too_many_arguments)]
 fn leaf(
     e: &BytesStart<'_>,
     open: &mut [RawPara],
@@ -389,6 +506,7 @@ fn leaf(
     runs: u32,
     italic: &mut bool,
     sdt: &mut [bool],
+    src: Option<(PieceSource, usize)>,
 ) {
     let Some(p) = open.last_mut() else {
         if e.local_name().as_ref() == b"showingPlcHdr" {
@@ -414,8 +532,8 @@ fn leaf(
         return;
     }
     match e.local_name().as_ref() {
-        b"tab" | b"ptab" | b"br" | b"cr" if runs > 0 => p.push(" ", *italic),
-        b"noBreakHyphen" if runs > 0 => p.push("-", *italic),
+        b"tab" | b"ptab" | b"br" | b"cr" if runs > 0 => p.push_from(" ", *italic, src),
+        b"noBreakHyphen" if runs > 0 => p.push_from("-", *italic, src),
         b"i" if in_rpr && runs > 0 => *italic = on_off(e),
         b"rStyle"
             if in_rpr
@@ -616,7 +734,10 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zipxml::read_part_limited;
     use peermark_text::ParagraphKind;
+    use std::io::Cursor;
+    use zip::ZipArchive;
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
