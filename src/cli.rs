@@ -43,12 +43,20 @@ pub enum Command {
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark resubmitted/ --out marked-2 --previous marked --carry-overrides\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments) and\nDIR/assessor-notes.csv (for the assessor only). `--sheets md` writes the Markdown sheets only.\nApplies the assessor's overrides in DIR/overrides.csv when it exists (see `peermark override\n--help`); never changes that file except to append overrides carried forward with\n--carry-overrides."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark \"PSW101-Recovery story essay-88.zip\"          # a Moodle download\n  peermark mark submissions.zip --roster canvas-gradebook.csv  # a Canvas download\n  peermark mark resubmitted/ --out marked-2 --previous marked --carry-overrides\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only.\n\nLMS downloads (Moodle \"Download all submissions\", zipped or unzipped; Canvas\nsubmissions zips) are read in place, nothing extracted: each learner gets the\nsubmission id moodle-<participant> or canvas-<user id> and the gradebook's learner\nand learner_id columns. A learner who handed in several files gets one row: the essay\nis the .docx, else .odt, else .pdf, else .md, else .txt, else online text (.html),\nelse .rtf, else .doc; within one format the largest file; the other files are listed\nin the row's message.\n\nApplies the assessor's overrides in DIR/overrides.csv when it exists (see `peermark\noverride --help`); never changes that file except to append overrides carried forward\nwith --carry-overrides."
     )]
     Mark {
-        /// Files and folders to mark (folders are searched recursively).
+        /// Files, folders and zip archives to mark (folders are searched recursively; zips,
+        /// LMS downloads included, are read in place).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// A Canvas gradebook export (CSV) that turns Canvas user ids into learners' full names.
+        #[arg(long, value_name = "G.csv")]
+        roster: Option<PathBuf>,
+        /// Anonymous marking: learner names stay out of the gradebook, results, sheets and
+        /// report (submission ids and LMS numbers only) until `peermark export`.
+        #[arg(long)]
+        anonymous: bool,
         #[arg(long)]
         rubric: Option<PathBuf>,
         /// Output folder.
@@ -107,6 +115,31 @@ pub enum Command {
         #[arg(long)]
         rubric: Option<PathBuf>,
     },
+    /// Choose submissions for second marking from a marked folder (for moderators).
+    #[command(
+        after_help = "Examples:\n  peermark sample marked --size 12\n  peermark sample marked --size 12 --seed 7 --out sample.csv\n\nReads DIR/results.json. The sample holds every not-yet-achieved submission, then the\nachieved ones nearest the outcome boundary, then a random draw across score bands; the\nsame seed always gives the same sample. Writes CSV: submission,reason,outcome,score,detail."
+    )]
+    Sample {
+        /// The output folder of `peermark mark` (holding results.json).
+        dir: PathBuf,
+        /// How many submissions (default: the rubric's [moderation] size and share).
+        #[arg(long)]
+        size: Option<usize>,
+        /// Seed of the random part (default: the rubric's [moderation] seed, else 2026).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The rubric the folder was marked with (default: the built-in rubric).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Write the CSV here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Put grades and feedback back into an LMS (Moodle or Canvas).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Rubric tools (for course leads).
     Rubric {
         #[command(subcommand)]
@@ -137,6 +170,50 @@ pub enum SheetKind {
     Docx,
     /// `annotated/<submission>.docx`: the essay with margin comments.
     Annotated,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Fill Moodle's offline grading worksheet (Grade, Feedback comments) and write
+    /// DIR/moodle-feedback.zip for "Upload multiple feedback files in a zip".
+    #[command(
+        after_help = "Example:\n  peermark export moodle --worksheet Grades.csv --results marked\n  peermark export moodle --worksheet Grades.csv --results marked --scale \"achieved=Competent,not_yet_achieved=Not yet competent\"\n\nOnly the Grade and Feedback comments cells of marked learners change; every other\nbyte (BOM, header, quoting, Last modified (grade), learners not marked) stays as\ndownloaded, so Moodle imports every row. Writes to --out, else DIR/<worksheet name>."
+    )]
+    Moodle {
+        /// The grading worksheet downloaded from Moodle (CSV).
+        #[arg(long, value_name = "W.csv")]
+        worksheet: PathBuf,
+        /// The folder `peermark mark --out` wrote.
+        #[arg(long, value_name = "DIR")]
+        results: PathBuf,
+        /// Where to write the filled worksheet (default DIR/<worksheet file name>).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// For a worksheet with a Scale column: the scale item for each outcome.
+        #[arg(long, value_name = "achieved=ITEM,not_yet_achieved=ITEM")]
+        scale: Option<String>,
+        /// The rubric marked with (for the support line that ends the feedback).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+    /// Fill one assignment column of a Canvas gradebook export by ID.
+    #[command(
+        after_help = "Example:\n  peermark export canvas --gradebook canvas-gradebook.csv --assignment \"Recovery story essay (40721)\" --results marked\n\nThe Points Possible row and every other cell stay as exported; scores are scaled to the\nassignment's points possible. Writes to --out, else DIR/<gradebook file name>."
+    )]
+    Canvas {
+        /// The gradebook exported from Canvas (CSV).
+        #[arg(long, value_name = "G.csv")]
+        gradebook: PathBuf,
+        /// The assignment column: "Title (id)", its title, or its id.
+        #[arg(long)]
+        assignment: String,
+        /// The folder `peermark mark --out` wrote.
+        #[arg(long, value_name = "DIR")]
+        results: PathBuf,
+        /// Where to write the filled gradebook (default DIR/<gradebook file name>).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -180,13 +257,24 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
         } => check(file, rubric, format, strict, sheet),
         Command::Mark {
             paths,
+            roster,
+            anonymous,
             rubric,
             out,
             jobs,
             quiet,
             sheets,
             review,
-        } => mark(paths, rubric, out, jobs, quiet, sheets, review),
+        } => mark(
+            paths,
+            rubric,
+            out,
+            jobs,
+            quiet,
+            sheets,
+            LmsOptions { roster, anonymous },
+            review,
+        ),
         Command::Override {
             submission,
             criterion,
@@ -216,6 +304,14 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             let r = load(rubric.as_ref())?;
             crate::review::agree_command(&r, &a, &b, format)
         }
+        Command::Sample {
+            dir,
+            size,
+            seed,
+            rubric,
+            out,
+        } => sample(dir, size, seed, rubric, out),
+        Command::Export { command } => export(command),
         Command::Rubric {
             command: RubricCommand::Check { rubric },
         } => {
@@ -357,6 +453,87 @@ fn check(
     Ok(Done::Ok)
 }
 
+/// `mark`'s LMS options.
+struct LmsOptions {
+    roster: Option<PathBuf>,
+    anonymous: bool,
+}
+
+fn export(command: ExportCommand) -> Result<Done, UsageError> {
+    let usage = |e: crate::lms::ExportError| UsageError(e.to_string());
+    match command {
+        ExportCommand::Moodle {
+            worksheet,
+            results,
+            out,
+            scale,
+            rubric,
+        } => {
+            let r = load(rubric.as_ref())?;
+            let s = crate::lms::moodle::export(&crate::lms::moodle::MoodleExport {
+                worksheet,
+                results,
+                out,
+                scale,
+                support_line: r.safeguarding_settings.support_line.clone(),
+            })
+            .map_err(usage)?;
+            eprintln!(
+                "filled {} worksheet row(s); {} left as downloaded → {}",
+                s.filled,
+                s.untouched,
+                s.out.display()
+            );
+            if let Some(z) = &s.zip {
+                eprintln!(
+                    "{} feedback file(s) for \"Upload multiple feedback files in a zip\" → {}",
+                    s.zipped,
+                    z.display()
+                );
+            }
+            report_unfilled(&s.without_row, &s.not_marked, "worksheet");
+        }
+        ExportCommand::Canvas {
+            gradebook,
+            assignment,
+            results,
+            out,
+        } => {
+            let s = crate::lms::canvas::export(&crate::lms::canvas::CanvasExport {
+                gradebook,
+                assignment,
+                results,
+                out,
+            })
+            .map_err(usage)?;
+            eprintln!(
+                "filled {} learner(s) in \"{}\"; {} row(s) left as exported → {}",
+                s.filled,
+                s.column,
+                s.untouched,
+                s.out.display()
+            );
+            report_unfilled(&s.without_row, &s.not_marked, "gradebook");
+        }
+    }
+    Ok(Done::Ok)
+}
+
+fn report_unfilled(without_row: &[String], not_marked: &[String], what: &str) {
+    if !without_row.is_empty() {
+        eprintln!(
+            "no {what} row for: {} (check that the {what} is for the same assignment)",
+            without_row.join(", ")
+        );
+    }
+    if !not_marked.is_empty() {
+        eprintln!(
+            "not filled, could not be marked: {} (mark these by hand)",
+            not_marked.join(", ")
+        );
+    }
+}
+
 fn mark(
     paths: Vec<PathBuf>,
     rubric: Option<PathBuf>,
@@ -364,12 +541,33 @@ fn mark(
     jobs: Option<usize>,
     quiet: bool,
     sheets: Vec<SheetKind>,
+    lms: LmsOptions,
     review_args: crate::review::ReviewArgs,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
     let mut review = crate::review::Review::load(&r, &out, &review_args)?;
-    let found = peermark_ingest::discover(&paths).map_err(|e| UsageError(e.to_string()))?;
+    let roster = match &lms.roster {
+        Some(p) => {
+            Some(crate::lms::roster::Roster::load(p).map_err(|e| UsageError(e.to_string()))?)
+        }
+        None => None,
+    };
+    let mut found = peermark_ingest::discover(&paths).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(roster) = &roster {
+        let missing = roster.apply(&mut found.submissions);
+        if !missing.is_empty() {
+            eprintln!(
+                "the roster does not list Canvas user id(s) {}; their rows keep the name from the download",
+                missing.join(", ")
+            );
+        }
+    }
+    if lms.anonymous {
+        for s in &mut found.submissions {
+            s.anonymise();
+        }
+    }
     for s in &found.skipped {
         eprintln!("skipped {}: {}", s.file, s.reason);
     }
@@ -418,6 +616,7 @@ fn mark(
     let mut exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(report::gradebook::Gradebook),
         Box::new(report::json::ResultsJson),
+        Box::new(report::html::CohortReport::for_rubric(&r)),
     ];
     if sheets.contains(&SheetKind::Md) {
         exporters.push(Box::new(report::sheet_md::MarkdownSheets));
@@ -465,10 +664,14 @@ fn mark(
         "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
-    if with_notes > 0 && sheets.contains(&SheetKind::Annotated) {
-        eprintln!("their annotated copies are not written: a copy would repeat the sentences in the notes");
+    let with_safeguarding = results
+        .iter()
+        .filter(|r| !r.safeguarding.is_empty())
+        .count();
+    if with_safeguarding > 0 && sheets.contains(&SheetKind::Annotated) {
+        eprintln!("{with_safeguarding} annotated copies are not written: a copy would repeat the sentences in the assessor notes");
     }
-    if with_notes > 0 && !ctx.safeguarding_contact.is_empty() {
+    if with_safeguarding > 0 && !ctx.safeguarding_contact.is_empty() {
         eprintln!("safeguarding contact: {}", ctx.safeguarding_contact);
     }
     Ok(if failed > 0 {
@@ -476,4 +679,66 @@ fn mark(
     } else {
         Done::Ok
     })
+}
+
+/// `peermark sample DIR`: the moderation sample as CSV.
+fn sample(
+    dir: PathBuf,
+    size: Option<usize>,
+    seed: Option<u64>,
+    rubric: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> Result<Done, UsageError> {
+    use crate::moderation;
+    let r = load(rubric.as_ref())?;
+    let path = dir.join("results.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot read it ({e}); give the output folder of `peermark mark`",
+            path.display()
+        ))
+    })?;
+    let rubric_ids: std::collections::BTreeSet<String> =
+        serde_json::from_str::<Vec<serde_json::Value>>(&text)
+            .map(|v| {
+                v.iter()
+                    .filter_map(|x| x["rubric"]["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+    if let Some(other) = rubric_ids.iter().find(|id| **id != r.id) {
+        return Err(UsageError(format!(
+            "{}: marked with rubric {other:?}, not {:?}; pass the same rubric with --rubric FILE",
+            path.display(),
+            r.id
+        )));
+    }
+    let cands = moderation::candidates_from_json(&text).map_err(|e| {
+        UsageError(format!(
+            "{}: not a peermark results file ({e}); run `peermark mark` again",
+            path.display()
+        ))
+    })?;
+    let marked = cands.iter().filter(|c| c.marked).count();
+    let size = size.unwrap_or_else(|| moderation::size_for(r.moderation.as_ref(), marked));
+    let seed = seed.unwrap_or_else(|| moderation::seed_for(r.moderation.as_ref()));
+    let s = moderation::select(&cands, &r.achieved_when, size, seed);
+    let csv = moderation::sample_csv(&s);
+    match out {
+        Some(p) => {
+            report::write_atomically(&p, csv.as_bytes()).map_err(|e| UsageError(e.to_string()))?
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(csv.as_bytes())
+            .map_err(|e| UsageError(format!("cannot write the sample: {e}")))?,
+    }
+    if s.over_size > 0 {
+        eprintln!(
+            "the sample holds {} submissions, {} more than --size {size}: every not-yet-achieved submission is included",
+            s.picks.len(),
+            s.over_size
+        );
+    }
+    Ok(Done::Ok)
 }

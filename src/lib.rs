@@ -10,6 +10,8 @@ pub mod agree;
 pub mod agreement;
 pub mod analyse;
 pub mod cli;
+pub mod lms;
+pub mod moderation;
 pub mod overrides;
 pub mod report;
 pub mod resubmission;
@@ -17,6 +19,7 @@ pub mod result;
 pub mod review;
 pub mod rubric;
 pub mod score;
+pub mod similarity;
 
 pub use peermark_ingest as ingest;
 pub use peermark_text as text;
@@ -153,6 +156,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
     }
     MarkResult {
         submission: submission.to_string(),
+        learner: Default::default(),
         file: file.to_string(),
         peermark_version: VERSION.to_string(),
         rubric: rubric.reference(),
@@ -171,6 +175,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         word_range: (rubric.words.min, rubric.words.max, rubric.words.target),
         language_awareness: dedup_evidence(awareness),
         previous: None,
+        fingerprint: None,
     }
 }
 
@@ -181,10 +186,23 @@ fn dedup_evidence(mut v: Vec<Evidence>) -> Vec<Evidence> {
 }
 
 /// Reads and marks one submission; any failure, a panic included, becomes its error row.
+/// A submission from an LMS download carries its learner, and its row's `message` lists the
+/// learner's other files (see [`lms::submission_notes`]).
 pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
+    let mut r = mark_submission_alone(rubric, sub);
+    lms::attach_learner(&mut r, sub);
+    r
+}
+
+fn mark_submission_alone(rubric: &Rubric, sub: &Submission) -> MarkResult {
     let run = || -> Result<MarkResult, String> {
-        let doc = peermark_ingest::read_file(&sub.path, sub.format).map_err(|e| e.to_string())?;
-        Ok(check_document(rubric, &doc, &sub.id, &sub.file))
+        let doc = sub.read().map_err(|e| e.to_string())?;
+        let mut r = check_document(rubric, &doc, &sub.id, &sub.file);
+        r.fingerprint = rubric
+            .similarity
+            .as_ref()
+            .map(|s| Box::new(similarity::Fingerprint::new(&doc, s)));
+        Ok(r)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(Ok(r)) => r,
@@ -199,7 +217,8 @@ pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
 }
 
 /// Marks every submission in parallel (on the current rayon pool), calling `progress` after
-/// each one; results come back sorted by submission id.
+/// each one; results come back sorted by submission id. When the rubric has a `[similarity]`
+/// table, pairs of submissions whose text largely overlaps get assessor notes.
 pub fn mark_batch(
     rubric: &Rubric,
     submissions: &[Submission],
@@ -214,6 +233,7 @@ pub fn mark_batch(
         })
         .collect();
     results.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
+    similarity::annotate(&mut results, rubric.similarity.as_ref());
     results
 }
 

@@ -715,8 +715,12 @@ impl Exporter for AnnotatedCopies {
         results
             .par_iter()
             .filter(|r| {
+                // A note that quotes the essay (safeguarding) holds the copy back; a
+                // similar-text note only gives positions, so it does not.
                 r.status == Status::Marked
-                    && r.assessor_notes.is_empty()
+                    && r.assessor_notes
+                        .iter()
+                        .all(|n| n.kind == crate::similarity::NOTE_KIND)
                     && r.safeguarding.is_empty()
             })
             .try_for_each(|r| {

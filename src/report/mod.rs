@@ -6,6 +6,7 @@ use std::path::Path;
 pub mod annotate;
 pub mod docx_pkg;
 pub mod gradebook;
+pub mod html;
 pub mod json;
 pub mod notes;
 pub mod review_md;

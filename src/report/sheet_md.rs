@@ -49,6 +49,18 @@ pub fn sheet_md(r: &MarkResult, ctx: &ReportContext) -> String {
             let _ = writeln!(out, "Submission **{}**\n", md_text(&r.submission));
         }
     }
+    if let Some(name) = r.learner.learner.as_deref() {
+        let _ = writeln!(out, "Learner: **{}**\n", md_text(name));
+    }
+    if !r.learner.other_files.is_empty() {
+        let _ = writeln!(
+            out,
+            "You handed in more than one file; this feedback is about **{}**. Also handed in, \
+             not marked: {}.\n",
+            md_text(r.file.rsplit(['/', '!']).next().unwrap_or_default()),
+            md_text(&r.learner.other_files.join("; "))
+        );
+    }
     if r.status == Status::Error {
         error_body(&mut out, r);
     } else {
@@ -346,6 +358,11 @@ fn md_cell(s: &str) -> String {
 }
 
 /// A submission id as a file name: never a path.
+/// The file stem of a submission's sheet (`feedback/<stem>.md`).
+pub fn sheet_file_stem(submission: &str) -> String {
+    file_stem(submission)
+}
+
 pub(crate) fn file_stem(submission: &str) -> String {
     let s: String = submission
         .chars()

@@ -101,6 +101,10 @@ pub struct Rubric {
     pub language: RuleSet,
     pub safeguarding: Scanner,
     pub safeguarding_settings: SafeguardingSettings,
+    /// `[similarity]`, when the rubric asks for similar submissions to be listed.
+    pub similarity: Option<spec::SimilaritySpec>,
+    /// `[moderation]`, the moderation sample's size and seed.
+    pub moderation: Option<spec::ModerationSpec>,
     /// SHA-256 of the rubric file followed by each included file, lower-case hex.
     pub sha256: String,
     pub path: PathBuf,
@@ -330,6 +334,35 @@ fn validate_and_compile(
                 w.min, w.target, w.max
             ),
         ));
+    }
+
+    if let Some(sim) = &spec.similarity {
+        if !(sim.threshold > 0.0 && sim.threshold <= 1.0) {
+            return Err(src.invalid(
+                "[similarity]",
+                format!(
+                    "similarity.threshold: give a share between 0 and 1, such as 0.3 (got {})",
+                    sim.threshold
+                ),
+            ));
+        }
+        if !(2..=20).contains(&sim.shingle_words) {
+            return Err(src.invalid(
+                "[similarity]",
+                format!(
+                    "similarity.shingle_words: give 2 to 20 words, such as 5 (got {})",
+                    sim.shingle_words
+                ),
+            ));
+        }
+    }
+    if let Some(m) = &spec.moderation {
+        if m.share.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+            return Err(src.invalid(
+                "[moderation]",
+                "moderation.share: give a share between 0 and 1, such as 0.1".into(),
+            ));
+        }
     }
 
     // Lexicons.
@@ -772,6 +805,8 @@ fn validate_and_compile(
         language,
         safeguarding,
         safeguarding_settings,
+        similarity: spec.similarity,
+        moderation: spec.moderation,
         sha256,
         path: path.to_path_buf(),
     })

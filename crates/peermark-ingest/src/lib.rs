@@ -9,10 +9,12 @@
 //! Error messages ([`IngestError`]'s `Display`) are one line, say what is wrong and what to
 //! do, and — for reader errors — do not name the file: the caller prefixes it.
 
+mod archive;
 mod discover;
 mod docx;
 pub mod docx_map;
 mod html;
+mod lms;
 mod markdown;
 mod odt;
 mod pdf;
@@ -22,8 +24,10 @@ mod zipxml;
 
 use std::path::{Path, PathBuf};
 
-pub use discover::{discover, Discovery, Skipped, Submission};
+pub use archive::{Archive, Member};
+pub use discover::{discover, Discovery, Problem, Skipped, Submission};
 pub use docx_map::{read_docx_mapped, DocxMap, MappedDocx};
+pub use lms::{parse_lms_name, Learner, Lms, LmsName, ESSAY_PREFERENCE};
 pub use peermark_text::Document;
 
 /// Largest file [`read_file`] reads, and largest decompressed XML part of a `.docx`.
@@ -146,6 +150,9 @@ pub enum IngestError {
     /// XML with a DOCTYPE or entity declarations (refused: never expanded or resolved).
     #[error("the document contains XML entity declarations, which peermark does not read; save it again from Word or LibreOffice")]
     EntityDeclarations,
+    /// An LMS learner whose files include none in an essay format (`files` lists them).
+    #[error("no essay file among this learner's files ({files}); ask for the essay as .docx, .odt, .pdf or .txt")]
+    NoEssayFile { files: String },
     #[error("the file is too large to be an essay (over {} MB of text); check that the right file was submitted", MAX_BYTES >> 20)]
     TooLarge,
 }
