@@ -534,6 +534,7 @@ fn report_unfilled(without_row: &[String], not_marked: &[String], what: &str) {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one per option group of `mark`
 fn mark(
     paths: Vec<PathBuf>,
     rubric: Option<PathBuf>,
