@@ -65,6 +65,45 @@ pub fn quadratic_weighted_kappa(pairs: &[(u8, u8)], max_level: u8) -> f64 {
     }
 }
 
+/// Cohen's (unweighted) kappa: (p_o − p_e) / (1 − p_e); 1 when both markers give one
+/// identical constant level.
+pub fn cohen_kappa(pairs: &[(u8, u8)], max_level: u8) -> f64 {
+    let k = max_level as usize + 1;
+    let n = pairs.len() as f64;
+    if pairs.is_empty() {
+        return 0.0;
+    }
+    let m = confusion(pairs, max_level);
+    let po = (0..k).map(|i| m[i][i]).sum::<usize>() as f64 / n;
+    let pe = (0..k)
+        .map(|i| {
+            let row: usize = m[i].iter().sum();
+            let col: usize = (0..k).map(|r| m[r][i]).sum();
+            row as f64 * col as f64
+        })
+        .sum::<f64>()
+        / (n * n);
+    if pe >= 1.0 {
+        if po >= 1.0 {
+            1.0
+        } else {
+            0.0
+        }
+    } else {
+        (po - pe) / (1.0 - pe)
+    }
+}
+
+/// Counts of each (first marker's level, second marker's level): `m[a][b]`.
+pub fn confusion(pairs: &[(u8, u8)], max_level: u8) -> Vec<Vec<usize>> {
+    let k = max_level as usize + 1;
+    let mut m = vec![vec![0; k]; k];
+    for &(a, b) in pairs {
+        m[a as usize][b as usize] += 1;
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +121,20 @@ mod tests {
         let a = agreement(&pairs, 3);
         assert_eq!(a.exact, 0.6);
         assert_eq!(a.adjacent, 1.0);
+    }
+
+    #[test]
+    fn cohen_kappa_matches_a_hand_computed_example() {
+        // 10 pairs of outcomes (1 achieved, 0 not yet): agree on 4×(1,1) and 3×(0,0),
+        // disagree 2×(1,0) and 1×(0,1). p_o = 0.7; A: 6 of 1, B: 5 of 1;
+        // p_e = 0.6·0.5 + 0.4·0.5 = 0.5; κ = (0.7 − 0.5)/0.5 = 0.4.
+        let mut pairs = vec![(1, 1); 4];
+        pairs.extend([(0, 0); 3]);
+        pairs.extend([(1, 0); 2]);
+        pairs.push((0, 1));
+        assert!((cohen_kappa(&pairs, 1) - 0.4).abs() < 1e-12);
+        assert_eq!(confusion(&pairs, 1), vec![vec![3, 1], vec![2, 4]]);
+        assert_eq!(cohen_kappa(&[(1, 1), (1, 1)], 1), 1.0);
     }
 
     #[test]

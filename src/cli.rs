@@ -12,7 +12,7 @@ use std::path::PathBuf;
     name = "peermark",
     version,
     about = "Marks recovery-story essays against a rubric, offline, with quoted evidence and feed-forward.",
-    after_help = "Examples:\n  peermark check my-essay.docx\n  peermark mark submissions/ --out marked\n  peermark rubric check rubrics/recovery-story-essay.toml\n  peermark explain personal_story\n\npeermark works offline and never sends an essay anywhere."
+    after_help = "Examples:\n  peermark check my-essay.docx\n  peermark mark submissions/ --out marked\n  peermark override e07 linking 2 --reason \"…\" --assessor \"J. Rivera\" --out marked\n  peermark agree marked/gradebook.csv second-marker.csv\n  peermark rubric check rubrics/recovery-story-essay.toml\n  peermark explain personal_story\n\npeermark works offline and never sends an essay anywhere."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -43,7 +43,7 @@ pub enum Command {
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark \"PSW101-Recovery story essay-88.zip\"          # a Moodle download\n  peermark mark submissions.zip --roster canvas-gradebook.csv  # a Canvas download\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only.\n\nLMS downloads (Moodle \"Download all submissions\", zipped or unzipped; Canvas\nsubmissions zips) are read in place, nothing extracted: each learner gets the\nsubmission id moodle-<participant> or canvas-<user id> and the gradebook's learner\nand learner_id columns. A learner who handed in several files gets one row: the essay\nis the .docx, else .odt, else .pdf, else .md, else .txt, else online text (.html),\nelse .rtf, else .doc; within one format the largest file; the other files are listed\nin the row's message."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark \"PSW101-Recovery story essay-88.zip\"          # a Moodle download\n  peermark mark submissions.zip --roster canvas-gradebook.csv  # a Canvas download\n  peermark mark resubmitted/ --out marked-2 --previous marked --carry-overrides\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only.\n\nLMS downloads (Moodle \"Download all submissions\", zipped or unzipped; Canvas\nsubmissions zips) are read in place, nothing extracted: each learner gets the\nsubmission id moodle-<participant> or canvas-<user id> and the gradebook's learner\nand learner_id columns. A learner who handed in several files gets one row: the essay\nis the .docx, else .odt, else .pdf, else .md, else .txt, else online text (.html),\nelse .rtf, else .doc; within one format the largest file; the other files are listed\nin the row's message.\n\nApplies the assessor's overrides in DIR/overrides.csv when it exists (see `peermark\noverride --help`); never changes that file except to append overrides carried forward\nwith --carry-overrides."
     )]
     Mark {
         /// Files, folders and zip archives to mark (folders are searched recursively; zips,
@@ -72,6 +72,48 @@ pub enum Command {
         /// (annotated/*.docx, the essay with margin comments). Default: all of them.
         #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
         sheets: Vec<SheetKind>,
+        #[command(flatten)]
+        review: crate::review::ReviewArgs,
+    },
+    /// Set a criterion's level yourself: appends a row to DIR/overrides.csv (for assessors).
+    #[command(
+        after_help = "Examples:\n  peermark override strong-docx linking 2 --reason \"The links are implicit but clear in paragraph 6.\" --assessor \"J. Rivera\"\n  peermark override e07 structure Achieved --reason \"Headings were lost in conversion.\" --assessor JR --out marked\n\nThe reason is shown on the learner's feedback sheet next to the level you set.\nRun `peermark mark … --out DIR` again to apply it: the level is yours, score and outcome are\nrecomputed, the gradebook's `overridden` column names the criteria you set, and results.json\nrecords both peermark's proposed level and yours. The file is yours: peermark only ever\nappends to it, and a later row for the same submission and criterion replaces an earlier one."
+    )]
+    Override {
+        /// The submission id, as in gradebook.csv.
+        submission: String,
+        /// The criterion id (e.g. personal_story; `peermark explain` lists them).
+        criterion: String,
+        /// The level: a number (0–3 in the default rubric) or a level name (e.g. Achieved).
+        level: String,
+        /// Why you set this level (one line; the learner sees it).
+        #[arg(long)]
+        reason: String,
+        /// Who you are.
+        #[arg(long)]
+        assessor: String,
+        /// The output folder of `mark` that holds overrides.csv.
+        #[arg(long, default_value = "marked")]
+        out: PathBuf,
+        /// The rubric to check the criterion and level against (default: the built-in one).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+    /// Compare two sets of marks: exact and adjacent agreement, QWK, confusion matrices and
+    /// outcome agreement (for centres calibrating peermark and for second marking).
+    #[command(
+        after_help = "Examples:\n  peermark agree marked/gradebook.csv second-marker.csv\n  peermark agree marker-a.csv marker-b.csv --format json\n\nEach file is a gradebook or any CSV with a `submission` column and one column per criterion\nid holding a level (empty = no level). Rows are matched by submission, columns by criterion\nid; other columns are ignored; rows in only one file are listed. Outcome agreement uses the\n`outcome` columns, or the rubric's outcome rule where a file has none."
+    )]
+    Agree {
+        /// The first set of marks (rows of the confusion matrices).
+        a: PathBuf,
+        /// The second set of marks (columns).
+        b: PathBuf,
+        #[arg(long, value_enum, default_value_t = crate::review::AgreeFormat::Text)]
+        format: crate::review::AgreeFormat,
+        /// The rubric whose criteria and levels the files use (default: the built-in one).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
     },
     /// Choose submissions for second marking from a marked folder (for moderators).
     #[command(
@@ -222,6 +264,7 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             jobs,
             quiet,
             sheets,
+            review,
         } => mark(
             paths,
             rubric,
@@ -230,7 +273,37 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             quiet,
             sheets,
             LmsOptions { roster, anonymous },
+            review,
         ),
+        Command::Override {
+            submission,
+            criterion,
+            level,
+            reason,
+            assessor,
+            out,
+            rubric,
+        } => {
+            let r = load(rubric.as_ref())?;
+            crate::review::override_command(
+                &r,
+                &submission,
+                &criterion,
+                &level,
+                &reason,
+                &assessor,
+                &out,
+            )
+        }
+        Command::Agree {
+            a,
+            b,
+            format,
+            rubric,
+        } => {
+            let r = load(rubric.as_ref())?;
+            crate::review::agree_command(&r, &a, &b, format)
+        }
         Command::Sample {
             dir,
             size,
@@ -461,6 +534,7 @@ fn report_unfilled(without_row: &[String], not_marked: &[String], what: &str) {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one per option group of `mark`
 fn mark(
     paths: Vec<PathBuf>,
     rubric: Option<PathBuf>,
@@ -469,9 +543,11 @@ fn mark(
     quiet: bool,
     sheets: Vec<SheetKind>,
     lms: LmsOptions,
+    review_args: crate::review::ReviewArgs,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
+    let mut review = crate::review::Review::load(&r, &out, &review_args)?;
     let roster = match &lms.roster {
         Some(p) => {
             Some(crate::lms::roster::Roster::load(p).map_err(|e| UsageError(e.to_string()))?)
@@ -523,8 +599,9 @@ fn mark(
         .num_threads(jobs.unwrap_or(0))
         .build()
         .map_err(|e| UsageError(format!("cannot start {jobs:?} jobs: {e}")))?;
-    let results = pool.install(|| crate::mark_batch(&r, &found.submissions, &|| bar.inc(1)));
+    let mut results = pool.install(|| crate::mark_batch(&r, &found.submissions, &|| bar.inc(1)));
     bar.finish_and_clear();
+    review.apply(&r, &mut results, &review_args, quiet)?;
 
     std::fs::create_dir_all(&out).map_err(|e| {
         UsageError(format!(
@@ -558,6 +635,7 @@ fn mark(
         e.export(&results, &ctx, &out)
             .map_err(|e| UsageError(e.to_string()))?;
     }
+    review.after_export(&out)?;
     let failed = results.iter().filter(|r| r.status == Status::Error).count();
     let with_notes = report::notes::count_with_notes(&results);
     if !quiet {

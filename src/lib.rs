@@ -6,13 +6,17 @@
 //! sheets, assessor notes). This crate is the front door; the binary is a thin layer over
 //! [`load_rubric`], [`check_document`] and [`mark_batch`].
 
+pub mod agree;
 pub mod agreement;
 pub mod analyse;
 pub mod cli;
 pub mod lms;
 pub mod moderation;
+pub mod overrides;
 pub mod report;
+pub mod resubmission;
 pub mod result;
+pub mod review;
 pub mod rubric;
 pub mod score;
 pub mod similarity;
@@ -170,6 +174,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         title: doc.title().map(str::to_string),
         word_range: (rubric.words.min, rubric.words.max, rubric.words.target),
         language_awareness: dedup_evidence(awareness),
+        previous: None,
         fingerprint: None,
     }
 }

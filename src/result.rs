@@ -40,6 +40,10 @@ pub struct CriterionResult {
     /// The level descriptor this level meets.
     #[serde(skip)]
     pub descriptor: String,
+    /// The assessor's override (`DIR/overrides.csv`), when they set this level: `level` is then
+    /// theirs and `override.proposed_level` is peermark's proposal.
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+    pub assessor_override: Option<crate::overrides::Override>,
 }
 
 /// A language finding (a counted lapse, or a note).
@@ -88,14 +92,14 @@ pub struct AssessorNote {
     pub quote: String,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Marked,
     Error,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Achieved,
@@ -163,6 +167,10 @@ pub struct MarkResult {
     /// Strengths in language use (quoted or reported terms the writer reflects on).
     #[serde(skip)]
     pub language_awareness: Vec<Evidence>,
+    /// The learner's previous attempt (`mark --previous OLD_DIR`): levels then and now and what
+    /// changed in the feedback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<crate::resubmission::PreviousAttempt>,
     /// What finding similar submissions needs of the text (set while marking a cohort,
     /// dropped once the pairs are found).
     #[serde(skip)]
@@ -191,6 +199,7 @@ impl MarkResult {
             title: None,
             word_range: (0, 0, 0),
             language_awareness: Vec::new(),
+            previous: None,
             fingerprint: None,
         }
     }

@@ -53,7 +53,7 @@ pub fn score(
     let mut total = 0.0;
     for c in &rubric.criteria {
         let (level, next) = level_of(c, &analysis.values);
-        let points = c.weight * level as f64 / max_level;
+        let points = points_for(c, level, max_level);
         total += points;
         let measures: BTreeMap<String, f64> = c
             .measures()
@@ -103,20 +103,50 @@ pub fn score(
             feedback,
             next_steps: next_steps.iter().map(|s| fill(s, analysis)).collect(),
             descriptor: c.descriptors[level as usize].clone(),
+            assessor_override: None,
         });
     }
+    let outcome = outcome_of(rubric, &results);
+    (results, round1(total), outcome)
+}
+
+/// A criterion's points at a level (unrounded): its weight times the share of the top level.
+pub fn points_for(c: &Criterion, level: u8, max_level: f64) -> f64 {
+    c.weight * level as f64 / max_level
+}
+
+/// The outcome rule of the rubric (`outcome.achieved_when`) over criterion levels.
+pub fn outcome_of(rubric: &Rubric, criteria: &[CriterionResult]) -> Outcome {
     let achieved = rubric.achieved_when.iter().all(|(id, min)| {
-        results
+        criteria
             .iter()
             .find(|r| &r.id == id)
             .is_some_and(|r| r.level >= *min)
     });
-    let outcome = if achieved {
+    if achieved {
         Outcome::Achieved
     } else {
         Outcome::NotYetAchieved
-    };
-    (results, round1(total), outcome)
+    }
+}
+
+/// Score and outcome recomputed from criterion levels (after an assessor changed some), with
+/// the same weights and outcome rule as [`score`]. Sets each criterion's level name, points
+/// and descriptor for its level.
+pub fn rescore(rubric: &Rubric, criteria: &mut [CriterionResult]) -> (f64, Outcome) {
+    let max_level = (rubric.level_names.len() - 1) as f64;
+    let mut total = 0.0;
+    for r in criteria.iter_mut() {
+        let Some(c) = rubric.criterion(&r.id) else {
+            continue;
+        };
+        let points = points_for(c, r.level, max_level);
+        total += points;
+        r.points = round1(points);
+        r.level_name = rubric.level_names[r.level as usize].clone();
+        r.descriptor = c.descriptors[r.level as usize].clone();
+    }
+    (round1(total), outcome_of(rubric, criteria))
 }
 
 /// Replaces `{measure}`, `{measure.items}` and `{measure.missing}` in a rubric text.

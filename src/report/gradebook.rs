@@ -1,7 +1,8 @@
 //! `DIR/gradebook.csv`: one row per submission, for course leads and LMS imports.
 //!
 //! Columns (`cli.md`): `submission,learner,learner_id,file,words,<criterion ids in rubric order>,score,outcome,
-//! lapses,status,message`. Programs read columns by name, so later issues may add columns.
+//! lapses,status,message`, then `overridden` (the criteria the assessor set, `;`-separated).
+//! Programs read columns by name, so later issues may add columns.
 
 use super::{safe_cell, write_atomically, Exporter, ReportContext, ReportError};
 use crate::result::{MarkResult, Status};
@@ -40,6 +41,7 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
     let mut header: Vec<&str> = vec!["submission", "learner", "learner_id", "file", "words"];
     header.extend(ctx.criteria.iter().map(|(id, _)| id.as_str()));
     header.extend(["score", "outcome", "lapses", "status", "message"]);
+    header.push("overridden");
     w.write_record(&header)?;
 
     for r in results {
@@ -73,6 +75,7 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
         // Why, for errors; for marked rows, what the reader could not do exactly and, for
         // LMS rows, the learner's other files and lateness.
         row.push(safe_cell(r.message.as_deref().unwrap_or_default()));
+        row.push(crate::overrides::overridden_ids(r).join(";"));
         w.write_record(&row)?;
     }
 
@@ -90,7 +93,7 @@ mod tests {
         let csv = gradebook_csv(&[], &context());
         assert_eq!(
             csv,
-            "submission,learner,learner_id,file,words,personal_story,recovery_language,score,outcome,lapses,status,message\n"
+            "submission,learner,learner_id,file,words,personal_story,recovery_language,score,outcome,lapses,status,message,overridden\n"
         );
     }
 
@@ -101,11 +104,11 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[1],
-            "e01,,,cohort/e01.txt,1512,3,2,86.7,achieved,1,marked,"
+            "e01,,,cohort/e01.txt,1512,3,2,86.7,achieved,1,marked,,"
         );
         assert_eq!(
             lines[2],
-            "e02,,,cohort/e02.docx,,,,,,,error,e02.docx is not a readable Word file; save it again and resubmit"
+            "e02,,,cohort/e02.docx,,,,,,,error,e02.docx is not a readable Word file; save it again and resubmit,"
         );
         assert!(!csv.contains('\r'));
         assert!(csv.ends_with('\n'));
@@ -125,7 +128,7 @@ mod tests {
             "{}",
             lines[1]
         );
-        assert!(lines[2].ends_with(",error,'@SUM(A1)"), "{}", lines[2]);
+        assert!(lines[2].ends_with(",error,'@SUM(A1),"), "{}", lines[2]);
     }
 
     #[test]
@@ -135,7 +138,26 @@ mod tests {
         let csv = gradebook_csv(&[r], &context());
         assert_eq!(
             csv.lines().nth(1).unwrap(),
-            "e01,,,cohort/e01.txt,1512,3,,86.7,achieved,1,marked,"
+            "e01,,,cohort/e01.txt,1512,3,,86.7,achieved,1,marked,,"
         );
+    }
+
+    #[test]
+    fn overridden_names_the_criteria_the_assessor_set() {
+        let mut r = marked_result();
+        for c in &mut r.criteria {
+            c.assessor_override = Some(crate::overrides::Override {
+                level: c.level,
+                proposed_level: 1,
+                reason: "r".into(),
+                assessor: "A".into(),
+            });
+        }
+        let csv = gradebook_csv(&[r], &context());
+        assert!(csv
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",marked,,personal_story;recovery_language"));
     }
 }

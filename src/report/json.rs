@@ -116,6 +116,7 @@ pub(crate) mod fixtures {
                         .into(),
                     next_steps: vec![],
                     descriptor: "A vivid, reflective account of your own recovery journey.".into(),
+                    assessor_override: None,
                 },
                 CriterionResult {
                     id: "recovery_language".into(),
@@ -138,6 +139,7 @@ pub(crate) mod fixtures {
                     ],
                     descriptor: "Mostly recovery-oriented, with one or two phrases to reconsider."
                         .into(),
+                    assessor_override: None,
                 },
             ],
             score: Some(86.7),
@@ -183,6 +185,7 @@ pub(crate) mod fixtures {
                 line: 7,
                 column: 51,
             }],
+            previous: None,
             fingerprint: None,
         }
     }

@@ -9,6 +9,7 @@ pub mod gradebook;
 pub mod html;
 pub mod json;
 pub mod notes;
+pub mod review_md;
 pub mod sheet_docx;
 pub mod sheet_md;
 pub mod text;

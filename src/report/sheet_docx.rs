@@ -196,6 +196,9 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
                     PLAIN,
                 ),
             ];
+            if let Some(note) = super::review_md::override_plain(c, ctx, top) {
+                first.push(cell_para(&one_line(&note), BOLD));
+            }
             if !c.descriptor.trim().is_empty() {
                 first.push(cell_para(&one_line(&c.descriptor), PLAIN));
             }

@@ -124,6 +124,7 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
         out,
         "These marks are a proposal: an assessor reviews every mark before it is final.\n"
     );
+    super::review_md::assessor_intro(out, r);
 
     if !r.criteria.is_empty() {
         let top = top_level(ctx, r);
@@ -132,15 +133,17 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
         for c in &r.criteria {
             let _ = writeln!(
                 out,
-                "| {} | {} ({} of {top}) | {} of {} |",
+                "| {} | {} ({} of {top}){} | {} of {} |",
                 md_cell(&c.title),
                 md_cell(&c.level_name),
                 c.level,
+                super::review_md::set_by_assessor(c),
                 number(c.points),
                 number(c.max_points)
             );
         }
         out.push('\n');
+        super::review_md::previous_section(out, r, ctx);
 
         let _ = writeln!(out, "## Criterion by criterion\n");
         for c in &r.criteria {
@@ -150,6 +153,7 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
                 md_text(&c.title),
                 md_text(&c.level_name)
             );
+            super::review_md::override_note(out, c, ctx, top);
             if !c.descriptor.trim().is_empty() {
                 let _ = writeln!(out, "**What this level means:** {}\n", prose(&c.descriptor));
             }
@@ -326,13 +330,13 @@ fn or_list(items: &[String]) -> String {
 
 /// Text written by the rubric's authors or by peermark (descriptors, feedback, messages): may
 /// hold Markdown, kept as written, on one line so that it stays inside its list item.
-fn prose(s: &str) -> String {
+pub(crate) fn prose(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Text from a submission (quotes, titles, names) or a bare name: one line, with Markdown's
 /// inline syntax escaped so that it shows as written.
-fn md_text(s: &str) -> String {
+pub(crate) fn md_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
