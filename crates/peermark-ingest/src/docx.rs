@@ -5,24 +5,26 @@
 //! comments live in other parts and so are never read. Tracked changes read as accepted.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{Cursor, Read};
 use std::ops::Range;
 
 use peermark_text::document::Hint;
 use peermark_text::{Document, Paragraph, SourceLines};
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
-use zip::result::ZipError;
-use zip::ZipArchive;
 
+use crate::container::{damaged, Container, SafeXml, XmlError};
 use crate::sniff::{sniff, Magic};
-use crate::{IngestError, MAX_BYTES};
+use crate::{IngestError, Limits};
 
 const MAIN_PART: &str = "word/document.xml";
 const STYLES_PART: &str = "word/styles.xml";
 
-/// Reads a `.docx` (`ext` is the extension the file was named with, for messages).
-pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestError> {
+/// Reads a `.docx` (`ext` is the extension the file was named with, for messages), within
+/// `limits`: every part read goes through [`Container::read_part`] and [`SafeXml`].
+pub(crate) fn read(
+    bytes: &[u8],
+    ext: &'static str,
+    limits: &Limits,
+) -> Result<Document, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty);
     }
@@ -44,12 +46,11 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
             };
         }
     }
-    let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| damaged(ext, "the zip container cannot be read"))?;
-    let main = match main_part(&mut zip) {
+    let mut zip = Container::open(bytes, ext, limits)?;
+    let main = match main_part(&mut zip, limits)? {
         Some(name) => name,
         None => {
-            let has = |prefix: &str| zip.file_names().any(|n| n.starts_with(prefix));
+            let has = |prefix: &str| zip.names().any(|n| n.starts_with(prefix));
             return if has("mimetype") && has("content.xml") {
                 not_word("an OpenDocument file")
             } else if has("xl/") {
@@ -63,8 +64,9 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
             };
         }
     };
-    let xml = read_part(&mut zip, &main, ext)?;
-    let mut parsed = parse_document(&xml).map_err(|e| e.into_error(ext))?;
+    let xml = zip.read_part(&main)?;
+    let mut parsed = parse_document(&xml, limits).map_err(|e| e.into_error(ext))?;
+    drop(xml);
 
     // Resolve paragraph styles; styles.xml is read only for ids that do not speak for
     // themselves (localised or custom style ids).
@@ -74,11 +76,11 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
         .filter_map(|p| p.style.as_deref())
         .filter(|s| style_from_id(s).is_none())
         .collect();
-    let styles = if unknown.is_empty() || zip.index_for_name(STYLES_PART).is_none() {
+    let styles = if unknown.is_empty() || !zip.has(STYLES_PART) {
         HashMap::new()
     } else {
-        let xml = read_part(&mut zip, STYLES_PART, ext)?;
-        parse_styles(&xml).map_err(|e| e.into_error(ext))?
+        let xml = zip.read_part(STYLES_PART)?;
+        parse_styles(&xml, limits).map_err(|e| e.into_error(ext))?
     };
 
     let mut paragraphs = Vec::with_capacity(parsed.paras.len());
@@ -111,10 +113,10 @@ pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestEr
 }
 
 /// A `.doc` file: legacy Word is refused, but a `.docx` saved under a `.doc` name is read.
-pub(crate) fn read_doc(bytes: &[u8]) -> Result<Document, IngestError> {
+pub(crate) fn read_doc(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
     match sniff(bytes) {
         _ if bytes.is_empty() => Err(IngestError::Empty),
-        Magic::Zip => read(bytes, "doc"),
+        Magic::Zip => read(bytes, "doc", limits),
         Magic::OleEncrypted => Err(IngestError::PasswordProtected),
         Magic::Pdf => Err(IngestError::NotWord {
             actual: "a PDF",
@@ -124,106 +126,39 @@ pub(crate) fn read_doc(bytes: &[u8]) -> Result<Document, IngestError> {
     }
 }
 
-fn damaged(ext: &'static str, detail: &'static str) -> IngestError {
-    IngestError::Damaged { ext, detail }
-}
-
-/// The main document part: `word/document.xml`, or whatever `_rels/.rels` names.
-fn main_part(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<String> {
-    if zip.index_for_name(MAIN_PART).is_some() {
-        return Some(MAIN_PART.to_string());
+/// The main document part: `word/document.xml`, or whatever `_rels/.rels` names. A
+/// `_rels/.rels` with a DOCTYPE is refused like any other part.
+fn main_part(zip: &mut Container<'_>, limits: &Limits) -> Result<Option<String>, IngestError> {
+    if zip.has(MAIN_PART) {
+        return Ok(Some(MAIN_PART.to_string()));
     }
-    let mut rels = Vec::new();
-    zip.by_name("_rels/.rels")
-        .ok()?
-        .take(1 << 20)
-        .read_to_end(&mut rels)
-        .ok()?;
-    let mut reader = Reader::from_reader(rels.as_slice());
+    let Some(rels) = zip.read_optional("_rels/.rels")? else {
+        return Ok(None);
+    };
+    let mut reader = SafeXml::new(&rels, limits);
     loop {
-        match reader.read_event().ok()? {
-            Event::Eof => return None,
-            Event::DocType(_) => return None,
+        let event = match reader.next() {
+            Ok(e) => e,
+            Err(XmlError::Malformed) => return Ok(None),
+            Err(e) => return Err(e.into_error("docx")),
+        };
+        match event {
+            Event::Eof => return Ok(None),
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                let ty = attr(&e, b"Type")?;
+                let Some(ty) = attr(&e, b"Type") else {
+                    continue;
+                };
                 if ty.ends_with(b"/officeDocument") {
-                    let target = String::from_utf8(attr(&e, b"Target")?.to_vec()).ok()?;
+                    let target = attr(&e, b"Target")
+                        .and_then(|t| String::from_utf8(t.to_vec()).ok())
+                        .unwrap_or_default();
                     let name = target.trim_start_matches('/').to_string();
-                    return zip.index_for_name(&name).map(|_| name);
+                    return Ok(zip.has(&name).then_some(name));
                 }
             }
             _ => {}
         }
     }
-}
-
-/// One decompressed part, as UTF-8, at most [`MAX_BYTES`].
-fn read_part(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    ext: &'static str,
-) -> Result<Vec<u8>, IngestError> {
-    read_part_limited(zip, name, ext, MAX_BYTES)
-}
-
-/// [`read_part`] with a size limit: a zip bomb stops at `limit` bytes.
-fn read_part_limited(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    ext: &'static str,
-    limit: u64,
-) -> Result<Vec<u8>, IngestError> {
-    let file = zip.by_name(name).map_err(|e| match e {
-        ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED) => IngestError::PasswordProtected,
-        ZipError::UnsupportedArchive(_) => {
-            damaged(ext, "it uses a zip compression method peermark cannot read")
-        }
-        _ => damaged(ext, "the zip container cannot be read"),
-    })?;
-    let mut buf = Vec::with_capacity(file.size().min(limit) as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|_| damaged(ext, "a part of the zip cannot be decompressed"))?;
-    if buf.len() as u64 > limit {
-        return Err(IngestError::TooLarge);
-    }
-    // Word writes UTF-8; a UTF-16 part (allowed by XML) is converted.
-    if buf.starts_with(b"\xFF\xFE") || buf.starts_with(b"\xFE\xFF") {
-        let enc = if buf[0] == 0xFF {
-            encoding_rs::UTF_16LE
-        } else {
-            encoding_rs::UTF_16BE
-        };
-        let (text, _) = enc.decode_without_bom_handling(&buf[2..]);
-        buf = text.into_owned().into_bytes();
-    } else if buf.starts_with(b"\xEF\xBB\xBF") {
-        buf.drain(..3);
-    }
-    Ok(buf)
-}
-
-/// Why an XML part could not be parsed.
-enum XmlError {
-    Malformed,
-    Entities,
-}
-
-impl XmlError {
-    fn into_error(self, ext: &'static str) -> IngestError {
-        match self {
-            XmlError::Malformed => damaged(ext, "its XML is not well formed"),
-            XmlError::Entities => IngestError::EntityDeclarations,
-        }
-    }
-}
-
-fn new_reader(xml: &[u8]) -> Reader<&[u8]> {
-    let mut reader = Reader::from_reader(xml);
-    let cfg = reader.config_mut();
-    cfg.trim_text(false);
-    cfg.expand_empty_elements = false;
-    cfg.check_end_names = true;
-    reader
 }
 
 /// Value of the attribute whose local name is `name` (prefix ignored).
@@ -295,8 +230,8 @@ struct Parsed {
 }
 
 /// Streams `word/document.xml` into paragraphs.
-fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
-    let mut reader = new_reader(xml);
+fn parse_document(xml: &[u8], limits: &Limits) -> Result<Parsed, XmlError> {
+    let mut reader = SafeXml::new(xml, limits);
     let mut paras: Vec<RawPara> = Vec::new();
     // Open paragraphs: text boxes put paragraphs inside a run of another paragraph.
     let mut open: Vec<RawPara> = Vec::new();
@@ -312,10 +247,9 @@ fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
     let mut sdt: Vec<bool> = Vec::new();
 
     loop {
-        let event = reader.read_event().map_err(|_| XmlError::Malformed)?;
+        let event = reader.next()?;
         match event {
             Event::Eof => break,
-            Event::DocType(_) => return Err(XmlError::Entities),
             Event::Start(_) if skip > 0 => skip += 1,
             Event::End(_) if skip > 0 => skip -= 1,
             Event::Start(e) => {
@@ -534,16 +468,15 @@ fn resolve_style(id: &str, styles: &HashMap<String, StyleDef>) -> StyleKind {
 }
 
 /// Reads the paragraph styles of `word/styles.xml`.
-fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
-    let mut reader = new_reader(xml);
+fn parse_styles(xml: &[u8], limits: &Limits) -> Result<HashMap<String, StyleDef>, XmlError> {
+    let mut reader = SafeXml::new(xml, limits);
     let mut styles = HashMap::new();
     let mut current: Option<(String, StyleDef)> = None;
     let mut in_ppr = false;
     loop {
-        let event = reader.read_event().map_err(|_| XmlError::Malformed)?;
+        let event = reader.next()?;
         let (e, is_start) = match event {
             Event::Eof => break,
-            Event::DocType(_) => return Err(XmlError::Entities),
             Event::Start(e) => {
                 // Skip, without events, what holds nothing about paragraph styles (most of
                 // a styles.xml: latent styles, run and table formatting, other style types).
@@ -554,9 +487,7 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
                     _ => false,
                 };
                 if skip {
-                    reader
-                        .read_to_end(e.name())
-                        .map_err(|_| XmlError::Malformed)?;
+                    reader.skip_to_end(e.name())?;
                     continue;
                 }
                 (e, true)
@@ -626,7 +557,10 @@ mod tests {
     }
 
     fn paras(inner: &str) -> Vec<RawPara> {
-        parse_document(&body(inner)).ok().unwrap().paras
+        parse_document(&body(inner), &Limits::default())
+            .ok()
+            .unwrap()
+            .paras
     }
 
     fn texts(inner: &str) -> Vec<String> {
@@ -697,7 +631,9 @@ mod tests {
         let xml = format!(
             r#"<w:styles {W}><w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" w:styleId="MyHead"><w:name w:val="My Head"/><w:basedOn w:val="berschrift1"/></w:style><w:style w:type="paragraph" w:styleId="Outline"><w:name w:val="Outline"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Bul"><w:name w:val="Bul"/><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr></w:style><w:style w:type="character" w:styleId="Heading1Char"><w:name w:val="Heading 1 Char"/></w:style></w:styles>"#
         );
-        let styles = parse_styles(xml.as_bytes()).ok().unwrap();
+        let styles = parse_styles(xml.as_bytes(), &Limits::default())
+            .ok()
+            .unwrap();
         assert_eq!(resolve_style("berschrift1", &styles), StyleKind::Heading);
         assert_eq!(resolve_style("MyHead", &styles), StyleKind::Heading);
         assert_eq!(resolve_style("Outline", &styles), StyleKind::Heading);
@@ -716,42 +652,26 @@ mod tests {
 
     #[test]
     fn malformed_xml_and_doctype_are_errors() {
+        let l = Limits::default();
         assert!(matches!(
-            parse_document(b"<w:document><w:body><w:p></w:body>"),
+            parse_document(b"<w:document><w:body><w:p></w:body>", &l),
             Err(XmlError::Malformed)
         ));
         assert!(matches!(
-            parse_document(b"<w:document><w:p><w:r><w:t>&bogus;</w:t></w:r></w:p></w:document>"),
+            parse_document(
+                b"<w:document><w:p><w:r><w:t>&bogus;</w:t></w:r></w:p></w:document>",
+                &l
+            ),
             Err(XmlError::Malformed)
         ));
         assert!(matches!(
-            parse_document(b"<!DOCTYPE d [<!ENTITY a \"b\">]><d/>"),
+            parse_document(b"<!DOCTYPE d [<!ENTITY a \"b\">]><d/>", &l),
             Err(XmlError::Entities)
         ));
-    }
-
-    #[test]
-    fn decompression_stops_at_the_limit() {
-        use std::io::Write;
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        zip.start_file(MAIN_PART, options).unwrap();
-        zip.write_all(&vec![b' '; 1 << 20]).unwrap();
-        let bytes = zip.finish().unwrap().into_inner();
-        assert!(bytes.len() < 10_000);
-        let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
         assert!(matches!(
-            read_part_limited(&mut archive, MAIN_PART, "docx", 4096),
-            Err(IngestError::TooLarge)
+            parse_styles(b"<!DOCTYPE d [<!ENTITY a \"b\">]><d/>", &l),
+            Err(XmlError::Entities)
         ));
-        assert_eq!(
-            read_part_limited(&mut archive, MAIN_PART, "docx", 2 << 20)
-                .ok()
-                .unwrap()
-                .len(),
-            1 << 20
-        );
     }
 
     #[test]
@@ -762,32 +682,35 @@ mod tests {
         );
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         zip.start_file(MAIN_PART, zip::write::SimpleFileOptions::default())
             .unwrap();
         zip.write_all(&utf16).unwrap();
         let bytes = zip.finish().unwrap().into_inner();
-        let doc = read(&bytes, "docx").unwrap();
+        let doc = read(&bytes, "docx", &Limits::default()).unwrap();
         assert_eq!(doc.paragraphs[0].text, "héllo");
     }
 
     #[test]
     fn not_word_files_are_named() {
-        let e = read(b"%PDF-1.4\n", "docx").unwrap_err();
+        let e = read(b"%PDF-1.4\n", "docx", &Limits::default()).unwrap_err();
         assert_eq!(
             e.to_string(),
             "not a Word document (it is a PDF renamed to .docx); ask for the essay saved as .docx"
         );
-        assert!(matches!(read(b"", "docx"), Err(IngestError::Empty)));
         assert!(matches!(
-            read(b"just words", "docx"),
+            read(b"", "docx", &Limits::default()),
+            Err(IngestError::Empty)
+        ));
+        assert!(matches!(
+            read(b"just words", "docx", &Limits::default()),
             Err(IngestError::NotWord {
                 actual: "a plain-text file",
                 ..
             })
         ));
         assert!(matches!(
-            read(b"\x00\x01\x02", "docx"),
+            read(b"\x00\x01\x02", "docx", &Limits::default()),
             Err(IngestError::Damaged { .. })
         ));
         let _ = ParagraphKind::Body;
