@@ -36,6 +36,8 @@ pub enum Command {
         /// Exit with code 3 when the outcome is not yet achieved.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        limits: crate::cli_limits::LimitArgs,
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
@@ -56,6 +58,12 @@ pub enum Command {
         /// No progress bar or summary.
         #[arg(long)]
         quiet: bool,
+        /// Write outputs with the usual modes (readable by others as the umask allows)
+        /// instead of owner-only (folders 0700, files 0600).
+        #[arg(long)]
+        shared_output: bool,
+        #[command(flatten)]
+        limits: crate::cli_limits::LimitArgs,
     },
     /// Rubric tools (for course leads).
     Rubric {
@@ -115,14 +123,20 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             rubric,
             format,
             strict,
-        } => check(file, rubric, format, strict),
+            limits,
+        } => check(file, rubric, format, strict, &limits.limits()),
         Command::Mark {
             paths,
             rubric,
             out,
             jobs,
             quiet,
-        } => mark(paths, rubric, out, jobs, quiet),
+            shared_output,
+            limits,
+        } => {
+            report::files::set_shared_output(shared_output);
+            mark(paths, rubric, out, jobs, quiet, &limits.limits())
+        }
         Command::Rubric {
             command: RubricCommand::Check { rubric },
         } => {
@@ -194,16 +208,18 @@ fn check(
     rubric: Option<PathBuf>,
     format: CheckFormat,
     strict: bool,
+    limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
     let (doc, submission, shown) = if file.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
+            .take(limits.max_file_size.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
         (
-            crate::read_stdin_text(&bytes),
+            crate::read_stdin_text_with(&bytes, limits),
             "stdin".to_string(),
             "-".to_string(),
         )
@@ -226,7 +242,7 @@ fn check(
             .unwrap_or("essay")
             .to_string();
         (
-            peermark_ingest::read_file(&file, fmt),
+            peermark_ingest::read_file_with(&file, fmt, limits),
             stem,
             file.display().to_string(),
         )
@@ -265,6 +281,7 @@ fn mark(
     out: PathBuf,
     jobs: Option<usize>,
     quiet: bool,
+    limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
@@ -299,15 +316,18 @@ fn mark(
         .num_threads(jobs.unwrap_or(0))
         .build()
         .map_err(|e| UsageError(format!("cannot start {jobs:?} jobs: {e}")))?;
-    let results = pool.install(|| crate::mark_batch(&r, &found.submissions, &|| bar.inc(1)));
+    let results = pool.install(|| {
+        crate::mark_batch_with(&r, &found.submissions, limits, &|| bar.inc(1))
+    });
     bar.finish_and_clear();
 
-    std::fs::create_dir_all(&out).map_err(|e| {
+    report::files::create_dir_all(&out).map_err(|e| {
         UsageError(format!(
             "{}: cannot create the output folder: {e}",
             out.display()
         ))
     })?;
+    report::files::remove_stale_temp_files(&out);
     let exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(report::gradebook::Gradebook),
         Box::new(report::json::ResultsJson),

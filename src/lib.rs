@@ -9,6 +9,7 @@
 pub mod agreement;
 pub mod analyse;
 pub mod cli;
+pub mod cli_limits;
 pub mod report;
 pub mod result;
 pub mod rubric;
@@ -176,10 +177,28 @@ fn dedup_evidence(mut v: Vec<Evidence>) -> Vec<Evidence> {
 
 /// Reads and marks one submission; any failure, a panic included, becomes its error row.
 pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
-    let run = || -> Result<MarkResult, String> {
-        let doc = peermark_ingest::read_file(&sub.path, sub.format).map_err(|e| e.to_string())?;
+    mark_submission_with(rubric, sub, &peermark_ingest::Limits::default())
+}
+
+/// [`mark_submission`] reading within `limits`.
+pub fn mark_submission_with(
+    rubric: &Rubric,
+    sub: &Submission,
+    limits: &peermark_ingest::Limits,
+) -> MarkResult {
+    guarded(rubric, sub, || {
+        let doc = peermark_ingest::read_file_with(&sub.path, sub.format, limits)
+            .map_err(|e| e.to_string())?;
         Ok(check_document(rubric, &doc, &sub.id, &sub.file))
-    };
+    })
+}
+
+/// Runs `run` for `sub`; an error or a panic becomes the submission's error row.
+fn guarded(
+    rubric: &Rubric,
+    sub: &Submission,
+    run: impl FnOnce() -> Result<MarkResult, String>,
+) -> MarkResult {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(Ok(r)) => r,
         Ok(Err(message)) => MarkResult::error(&sub.id, &sub.file, rubric.reference(), message),
@@ -199,10 +218,25 @@ pub fn mark_batch(
     submissions: &[Submission],
     progress: &(dyn Fn() + Sync),
 ) -> Vec<MarkResult> {
+    mark_batch_with(
+        rubric,
+        submissions,
+        &peermark_ingest::Limits::default(),
+        progress,
+    )
+}
+
+/// [`mark_batch`] reading within `limits`.
+pub fn mark_batch_with(
+    rubric: &Rubric,
+    submissions: &[Submission],
+    limits: &peermark_ingest::Limits,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<MarkResult> {
     let mut results: Vec<MarkResult> = submissions
         .par_iter()
         .map(|s| {
-            let r = mark_submission(rubric, s);
+            let r = mark_submission_with(rubric, s, limits);
             progress();
             r
         })
@@ -213,7 +247,15 @@ pub fn mark_batch(
 
 /// Reads plain text given on standard input.
 pub fn read_stdin_text(bytes: &[u8]) -> Result<Document, peermark_ingest::IngestError> {
-    peermark_ingest::read_bytes(bytes, Format::Txt)
+    read_stdin_text_with(bytes, &peermark_ingest::Limits::default())
+}
+
+/// [`read_stdin_text`] within `limits`.
+pub fn read_stdin_text_with(
+    bytes: &[u8],
+    limits: &peermark_ingest::Limits,
+) -> Result<Document, peermark_ingest::IngestError> {
+    peermark_ingest::read_bytes_with(bytes, Format::Txt, limits)
 }
 
 /// The report context for a rubric.
@@ -230,5 +272,30 @@ pub fn report_context(rubric: &Rubric) -> report::ReportContext {
         level_names: rubric.level_names.clone(),
         support_line: rubric.safeguarding_settings.support_line.clone(),
         safeguarding_contact: rubric.safeguarding_settings.contact.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_marking_becomes_the_error_row() {
+        let rubric = load_rubric(None).unwrap();
+        let sub = Submission {
+            id: "e07".into(),
+            file: "cohort/e07.docx".into(),
+            path: "cohort/e07.docx".into(),
+            format: Format::Docx,
+        };
+        let r = guarded(&rubric, &sub, || panic!("boom in the analysis"));
+        assert_eq!(r.status, result::Status::Error);
+        assert_eq!(r.submission, "e07");
+        assert_eq!(r.file, "cohort/e07.docx");
+        let m = r.message.unwrap();
+        assert!(m.contains("internal error") && !m.contains("boom"), "{m}");
+        // And the batch goes on: the next submission is marked as usual.
+        let ok = guarded(&rubric, &sub, || Err("not read".into()));
+        assert_eq!(ok.message.as_deref(), Some("not read"));
     }
 }
