@@ -316,9 +316,8 @@ fn mark(
         .num_threads(jobs.unwrap_or(0))
         .build()
         .map_err(|e| UsageError(format!("cannot start {jobs:?} jobs: {e}")))?;
-    let results = pool.install(|| {
-        crate::mark_batch_with(&r, &found.submissions, limits, &|| bar.inc(1))
-    });
+    let results =
+        pool.install(|| crate::mark_batch_with(&r, &found.submissions, limits, &|| bar.inc(1)));
     bar.finish_and_clear();
 
     report::files::create_dir_all(&out).map_err(|e| {
