@@ -62,6 +62,16 @@ const TMP_MARK: &str = ".tmp-peermark-";
 /// Writes `bytes` to `path` through a temporary file beside it and a rename. The temporary
 /// file is removed if anything fails.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_then(path, bytes, || Ok(()))
+}
+
+/// [`write_atomically`], calling `before_rename` once the temporary file is written (tests
+/// interrupt a write there).
+fn write_then(
+    path: &Path,
+    bytes: &[u8],
+    before_rename: impl FnOnce() -> io::Result<()>,
+) -> io::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     create_dir_all(dir)?;
@@ -76,6 +86,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         f.write_all(bytes)?;
         f.sync_all().ok();
         drop(f);
+        before_rename()?;
         fs::rename(&tmp, path)
     })();
     if written.is_err() {
@@ -205,6 +216,28 @@ mod tests {
         let long = "é".repeat(300);
         let s = safe_file_name(&long);
         assert!(s.len() <= MAX_NAME && s.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn an_interrupted_write_leaves_the_old_file_whole_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gradebook.csv");
+        write_atomically(&path, b"old,complete\n").unwrap();
+        let e = write_then(&path, b"new,comp", || {
+            // Mid-write: the new bytes sit in a temporary file; the output is still the old.
+            assert_eq!(fs::read(&path).unwrap(), b"old,complete\n");
+            assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+            Err(io::Error::other("disk full"))
+        });
+        assert!(e.is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"old,complete\n");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temporary file removed"
+        );
+        write_atomically(&path, b"new\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new\n");
     }
 
     #[test]
