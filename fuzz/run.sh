@@ -41,6 +41,10 @@ seed() {
             cp -n ../rubrics/*.toml "$dir"/ 2>/dev/null || true ;;
         odt)
             find "$fixtures" -name '*.odt' -size -2M -exec cp -n {} "$dir"/ \; 2>/dev/null || true ;;
+        odt_xml)
+            for f in $(find "$fixtures" -name '*.odt' -size -2M 2>/dev/null); do
+                unzip -p "$f" content.xml > "$dir/$(basename "$f").xml" 2>/dev/null || true
+            done ;;
         lms_name)
             printf 'Jane Doe_12345_assignsubmission_file_essay.docx' > "$dir/moodle"
             printf 'doejane_12345_67890_My Essay.docx' > "$dir/canvas"
