@@ -3,6 +3,10 @@
 #
 #   fuzz/run.sh [RUNS] [TARGET...]     (default: 200000 runs of every target)
 #
+# MAX_TIME=SECONDS caps each target's time as well (the executions done are printed);
+# MAX_LEN=BYTES caps input size (the text target marks each input, so small inputs keep
+# it fast).
+#
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Seeds each
 # target's corpus (fuzz/corpus/<target>, not committed) from the real fixtures in
 # ../shared/fixtures, the calibration essays and the rubrics, runs it, and prints the
@@ -38,7 +42,14 @@ seed() {
             find "$fixtures" ../samples -name '*.md' -size -64k -exec cp -n {} "$dir"/ \; 2>/dev/null || true
             cp -n ../tests/calibration/essays/c1*.txt "$dir"/ 2>/dev/null || true ;;
         rubric)
-            cp -n ../rubrics/*.toml "$dir"/ 2>/dev/null || true ;;
+            # The main rubric, then (after a NUL) the frames, two language rules and two
+            # safeguarding triggers as the included text.
+            {
+                cat ../rubrics/recovery-story-essay.toml
+                printf '\0'
+                sed -n '1,439p' ../rubrics/recovery-language-rules.toml
+                sed -n '1,108p' ../rubrics/safeguarding-cues.toml
+            } > "$dir/default-small" ;;
         odt)
             find "$fixtures" -name '*.odt' -size -2M -exec cp -n {} "$dir"/ \; 2>/dev/null || true ;;
         odt_xml)
@@ -58,7 +69,10 @@ for t in "${targets[@]}"; do
     seed "$t"
     log=logs/$t.log
     echo "fuzzing $t for $runs runs (log: fuzz/$log)"
-    if cargo +nightly fuzz run "$t" "corpus/$t" -- -runs="$runs" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1; then
+    extra=()
+    [ -n "${MAX_TIME:-}" ] && extra+=(-max_total_time="$MAX_TIME")
+    [ -n "${MAX_LEN:-}" ] && extra+=(-max_len="$MAX_LEN")
+    if cargo +nightly fuzz run "$t" "corpus/$t" -- -runs="$runs" -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 "${extra[@]}" >"$log" 2>&1; then
         result=ok
     else
         result="CRASH (see fuzz/$log and fuzz/artifacts/$t/)"

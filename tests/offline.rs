@@ -8,12 +8,49 @@ use std::process::Command;
 /// Crates whose purpose is network access (clients, servers, sockets, TLS, async network
 /// runtimes, telemetry). None may appear among peermark's dependencies.
 const DENY: &[&str] = &[
-    "reqwest", "hyper", "hyper-util", "hyper-tls", "hyper-rustls", "h2", "h3", "http-body",
-    "ureq", "curl", "curl-sys", "isahc", "surf", "attohttpc", "minreq", "reqwless", "ehttp",
-    "tokio", "tokio-util", "async-std", "smol", "async-net", "mio", "socket2", "native-tls",
-    "openssl", "openssl-sys", "rustls", "tokio-rustls", "webpki", "tungstenite",
-    "tokio-tungstenite", "websocket", "trust-dns-resolver", "hickory-resolver", "quinn",
-    "git2", "libgit2-sys", "ssh2", "lettre", "sentry", "opentelemetry", "self_update",
+    "reqwest",
+    "hyper",
+    "hyper-util",
+    "hyper-tls",
+    "hyper-rustls",
+    "h2",
+    "h3",
+    "http-body",
+    "ureq",
+    "curl",
+    "curl-sys",
+    "isahc",
+    "surf",
+    "attohttpc",
+    "minreq",
+    "reqwless",
+    "ehttp",
+    "tokio",
+    "tokio-util",
+    "async-std",
+    "smol",
+    "async-net",
+    "mio",
+    "socket2",
+    "native-tls",
+    "openssl",
+    "openssl-sys",
+    "rustls",
+    "tokio-rustls",
+    "webpki",
+    "tungstenite",
+    "tokio-tungstenite",
+    "websocket",
+    "trust-dns-resolver",
+    "hickory-resolver",
+    "quinn",
+    "git2",
+    "libgit2-sys",
+    "ssh2",
+    "lettre",
+    "sentry",
+    "opentelemetry",
+    "self_update",
     "update-informer",
 ];
 
@@ -49,7 +86,10 @@ fn no_dependency_can_talk_to_the_network() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert!(names.contains("zip") && names.contains("peermark-ingest"), "{names:?}");
+    assert!(
+        names.contains("zip") && names.contains("peermark-ingest"),
+        "{names:?}"
+    );
     let found: Vec<&&str> = DENY.iter().filter(|d| names.contains(**d)).collect();
     assert!(
         found.is_empty(),

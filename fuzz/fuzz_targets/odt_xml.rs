@@ -10,7 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     zip.start_file("mimetype", stored).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.text").unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.text")
+        .unwrap();
     zip.start_file("content.xml", stored).unwrap();
     zip.write_all(data).unwrap();
     let bytes = zip.finish().unwrap().into_inner();

@@ -1,38 +1,26 @@
-//! The rubric loader: the input is the main rubric file; files it includes are the
-//! built-in ones. Any input ends in a rubric or a `RubricError`, never a panic.
+//! The rubric loader. The input, split at its first NUL, is the main rubric file and the
+//! text of the first file it includes (so mutations reach the language rules and safeguarding
+//! cues too, and a small include keeps each run fast). Any input ends in a rubric or a
+//! `RubricError`, never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
-const BUILT_IN: &[(&str, &str)] = &[
-    (
-        "recovery-language-rules.toml",
-        include_str!("../../rubrics/recovery-language-rules.toml"),
-    ),
-    (
-        "recovery-language-rules-2.toml",
-        include_str!("../../rubrics/recovery-language-rules-2.toml"),
-    ),
-    (
-        "safeguarding-cues.toml",
-        include_str!("../../rubrics/safeguarding-cues.toml"),
-    ),
-];
-
 fuzz_target!(|data: &[u8]| {
-    let Ok(main) = std::str::from_utf8(data) else {
+    let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let (main, included) = text.split_once('\0').unwrap_or((text, ""));
+    // The first file included gets the text; any later one is empty.
+    let served = std::cell::Cell::new(false);
     let reader = |p: &Path| -> std::io::Result<String> {
         if p.file_name().and_then(|n| n.to_str()) == Some("fuzz.toml") {
-            return Ok(main.to_string());
+            Ok(main.to_string())
+        } else if !served.replace(true) {
+            Ok(included.to_string())
+        } else {
+            Ok(String::new())
         }
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        BUILT_IN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| t.to_string())
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"))
     };
     let _ = peermark::rubric::load_with(Path::new("rubrics/fuzz.toml"), &reader);
 });
