@@ -44,7 +44,9 @@ enum PatKind {
 struct PatInfo {
     rule: usize,
     kind: PatKind,
-    core: Option<Regex>,
+    /// The pattern with its `core` group, built the first time the pattern matches (most
+    /// never do in a given cohort, and building hundreds of them eagerly slowed start-up).
+    core: Option<(String, std::sync::OnceLock<Option<Regex>>)>,
     field: &'static str,
     index: usize,
 }
@@ -310,12 +312,9 @@ impl RuleSet {
                     };
                     let c = compile_pattern(&expand_macros(p, &macros)).map_err(err)?;
                     let core = if c.has_core && kind != PatKind::NotWhen {
-                        Some(
-                            RegexBuilder::new(&format!("(?i){}", c.regex))
-                                .size_limit(1 << 24)
-                                .build()
-                                .map_err(|e| err(e.to_string()))?,
-                        )
+                        // Checked by the rule set's matcher below, which compiles the same
+                        // pattern.
+                        Some((format!("(?i){}", c.regex), std::sync::OnceLock::new()))
                     } else {
                         None
                     };
@@ -554,7 +553,11 @@ impl RuleSet {
             }
             let core = match &info.core {
                 None => h.range.clone(),
-                Some(re) => match re.captures_at(text, h.range.start) {
+                Some((source, cell)) => match cell
+                    .get_or_init(|| RegexBuilder::new(source).size_limit(1 << 24).build().ok())
+                    .as_ref()
+                    .and_then(|re| re.captures_at(text, h.range.start))
+                {
                     Some(caps) if caps.get(0).is_some_and(|m| m.start() == h.range.start) => {
                         match caps.name("core") {
                             Some(m) if m.start() < m.end() => m.range(),

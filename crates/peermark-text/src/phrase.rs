@@ -15,8 +15,11 @@
 //! | `…` or `...` | a gap of up to five words: `took … control` |
 //! | `re:<regex>` | a raw regular expression, for the rare case the notation cannot say (its `\b` is ASCII) |
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use regex_automata::meta::Regex as MetaRegex;
+use regex_automata::{Anchored, Input};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A phrase that could not be compiled.
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +43,7 @@ pub fn compile_phrase(phrase: &str) -> Result<String, String> {
             .replace("(?-u:\\b)", "\u{0}")
             .replace("\\b", WB)
             .replace('\u{0}', WB);
-        Regex::new(&raw).map_err(|e| e.to_string())?;
+        // Its syntax is checked where it is compiled (`Matcher::new`), not twice.
         return Ok(raw);
     }
     if phrase.is_empty() {
@@ -233,12 +236,28 @@ pub struct Hit {
     pub range: Range<usize>,
 }
 
-/// Matches many phrases against a text: one pass with a [`RegexSet`] finds which phrases
-/// occur at all, and only those are searched for their positions.
+/// Matches many phrases against a text in one pass.
+///
+/// Every phrase yields literals that its matches must contain. One Aho-Corasick pass over the
+/// text, case-insensitive, finds where those literals occur; only the phrases found there are
+/// searched, each with its own regular expression, built the first time it is needed. When
+/// every match of a phrase must *begin* with one of its literals, the phrase is only tried
+/// at those places, anchored (the common case, and by far the cheapest); otherwise the text is
+/// searched for it from the start. The rare phrase with no usable literal is always searched.
 #[derive(Clone, Debug)]
 pub struct Matcher {
-    set: RegexSet,
-    regexes: Vec<Regex>,
+    literals: Option<AhoCorasick>,
+    /// For each literal of `literals`, the phrase it belongs to.
+    owner: Vec<u32>,
+    /// Per phrase: whether it is tried only where one of its literals begins.
+    anchored: Vec<bool>,
+    /// Per phrase: whether every match begins at an ASCII word boundary, so a literal
+    /// found inside a word (`hope` in `unhopeful`) cannot begin one.
+    word_start: Vec<bool>,
+    /// Phrases searched on every text.
+    always: Vec<usize>,
+    sources: Vec<String>,
+    regexes: Vec<OnceLock<Option<MetaRegex>>>,
 }
 
 impl Matcher {
@@ -251,7 +270,7 @@ impl Matcher {
                 phrase: p.as_ref().to_string(),
                 message,
             })?;
-            compiled.push(format!("(?i){re}"));
+            compiled.push(re);
         }
         Self::from_regexes(compiled).map_err(|(index, message)| PhraseError {
             index,
@@ -261,48 +280,174 @@ impl Matcher {
     }
 
     fn from_regexes(compiled: Vec<String>) -> Result<Self, (usize, String)> {
-        let mut regexes = Vec::with_capacity(compiled.len());
-        for (i, c) in compiled.iter().enumerate() {
-            regexes.push(
-                RegexBuilder::new(c)
-                    .size_limit(1 << 24)
-                    .build()
-                    .map_err(|e| (i, e.to_string()))?,
-            );
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owner = Vec::new();
+        let mut anchored = Vec::with_capacity(compiled.len());
+        let mut word_start = Vec::with_capacity(compiled.len());
+        let mut always = Vec::new();
+        let mut sources = Vec::with_capacity(compiled.len());
+        for (i, re) in compiled.iter().enumerate() {
+            let hir = regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(re)
+                .map_err(|e| (i, e.to_string()))?;
+            let (lits, is_prefix) = match prefix_literals(&hir) {
+                Some(p) => (Some(p), true),
+                None => (required_literals(&hir), false),
+            };
+            match lits {
+                Some(lits) => {
+                    for l in lits {
+                        literals.push(l);
+                        owner.push(i as u32);
+                    }
+                }
+                None => always.push(i),
+            }
+            anchored.push(is_prefix);
+            word_start.push(starts_at_word_boundary(&hir));
+            sources.push(format!("(?i){re}"));
         }
-        let set = RegexSetBuilder::new(&compiled)
-            .size_limit(1 << 27)
-            .dfa_size_limit(1 << 26)
-            .build()
-            .map_err(|e| (0, e.to_string()))?;
-        Ok(Matcher { set, regexes })
+        let literals = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&literals)
+                    .map_err(|e| (0, e.to_string()))?,
+            )
+        };
+        let regexes = (0..sources.len()).map(|_| OnceLock::new()).collect();
+        Ok(Matcher {
+            literals,
+            owner,
+            anchored,
+            word_start,
+            always,
+            sources,
+            regexes,
+        })
     }
 
     pub fn len(&self) -> usize {
-        self.regexes.len()
+        self.sources.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.regexes.is_empty()
+        self.sources.is_empty()
+    }
+
+    /// The regular expression of phrase `pattern`, built on first use.
+    fn regex(&self, pattern: usize) -> Option<&MetaRegex> {
+        self.regexes[pattern]
+            .get_or_init(|| {
+                MetaRegex::builder()
+                    .configure(
+                        MetaRegex::config()
+                            .nfa_size_limit(Some(1 << 24))
+                            // A full DFA per phrase costs more to build than it saves on
+                            // paragraph-sized texts.
+                            .dfa(false)
+                            // Anchored phrases are only tried where they begin: a prefilter
+                            // would never be used, and building one is most of the cost.
+                            .auto_prefilter(!self.anchored[pattern]),
+                    )
+                    .build(&self.sources[pattern])
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Visits the matches of every phrase: `found(pattern, range)`, phrase by phrase in
+    /// ascending order, each phrase's matches left to right without overlaps (as a
+    /// leftmost-first `find_iter` would give them). Stops early when `found` returns `false`.
+    fn visit(&self, text: &str, mut found: impl FnMut(usize, Range<usize>) -> bool) {
+        // (pattern, start) of each literal that begins a match of an anchored phrase, and
+        // the other phrases worth searching.
+        let mut starts: Vec<(u32, u32)> = Vec::new();
+        let mut scan: Vec<usize> = self.always.clone();
+        let bytes = text.as_bytes();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                let p = self.owner[m.pattern().as_usize()];
+                if self.anchored[p as usize] {
+                    let at = m.start();
+                    if self.word_start[p as usize]
+                        && at > 0
+                        && is_ascii_word(bytes[at - 1])
+                        && is_ascii_word(bytes[at])
+                    {
+                        continue;
+                    }
+                    starts.push((p, at as u32));
+                } else {
+                    scan.push(p as usize);
+                }
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        scan.sort_unstable();
+        scan.dedup();
+        let mut s = 0;
+        let mut k = 0;
+        loop {
+            let next_anchored = starts.get(s).map(|&(p, _)| p as usize);
+            let next_scan = scan.get(k).copied();
+            let pattern = match (next_anchored, next_scan) {
+                (None, None) => return,
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+            };
+            let Some(re) = self.regex(pattern) else {
+                while s < starts.len() && starts[s].0 as usize == pattern {
+                    s += 1;
+                }
+                if next_scan == Some(pattern) {
+                    k += 1;
+                }
+                continue;
+            };
+            if next_anchored == Some(pattern) {
+                let mut end = 0;
+                while s < starts.len() && starts[s].0 as usize == pattern {
+                    let at = starts[s].1 as usize;
+                    s += 1;
+                    if at < end {
+                        continue;
+                    }
+                    let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+                    if let Some(m) = re.search(&input) {
+                        if m.start() < m.end() {
+                            end = m.end();
+                            if !found(pattern, m.range()) {
+                                return;
+                            }
+                        }
+                    }
+                }
+            } else {
+                k += 1;
+                for m in re.find_iter(text) {
+                    if m.start() < m.end() && !found(pattern, m.range()) {
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /// Every match of every phrase, sorted by start then longest first. Matches of one
     /// phrase do not overlap each other; matches of different phrases may.
     pub fn find_all(&self, text: &str) -> Vec<Hit> {
-        if self.regexes.is_empty() {
-            return Vec::new();
-        }
         let mut hits = Vec::new();
-        for pattern in self.set.matches(text).iter() {
-            for m in self.regexes[pattern].find_iter(text) {
-                if m.start() < m.end() {
-                    hits.push(Hit {
-                        pattern,
-                        range: m.range(),
-                    });
-                }
-            }
-        }
+        self.visit(text, |pattern, range| {
+            hits.push(Hit { pattern, range });
+            true
+        });
         hits.sort_by(|a, b| {
             a.range
                 .start
@@ -315,7 +460,12 @@ impl Matcher {
 
     /// Whether any phrase matches anywhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.set.is_match(text)
+        let mut any = false;
+        self.visit(text, |_, _| {
+            any = true;
+            false
+        });
+        any
     }
 
     /// Matches with overlaps resolved: where two overlap, the longer one (then the earlier,
@@ -323,6 +473,114 @@ impl Matcher {
     pub fn find_longest(&self, text: &str) -> Vec<Hit> {
         longest_non_overlapping(self.find_all(text))
     }
+}
+
+fn is_ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether every match of `hir` begins with an ASCII word boundary assertion.
+fn starts_at_word_boundary(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    match hir.kind() {
+        HirKind::Look(Look::WordAscii) => true,
+        HirKind::Concat(parts) => parts.first().is_some_and(starts_at_word_boundary),
+        HirKind::Alternation(branches) => branches.iter().all(starts_at_word_boundary),
+        HirKind::Capture(c) => starts_at_word_boundary(&c.sub),
+        HirKind::Repetition(r) => r.min >= 1 && starts_at_word_boundary(&r.sub),
+        _ => false,
+    }
+}
+
+/// Literals that begin every match of `hir` (at least two bytes each), or `None`.
+fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix);
+    let seq = ex.extract(hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < 2) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+/// Literals that every match of `hir` contains, or `None` when there is no usable set (a
+/// match could be empty, or the set would be unbounded). Candidates are the literal prefixes
+/// and suffixes of the whole expression and, recursively, of each part that every match must
+/// pass through (a required word after an optional one, each branch of an alternation); the
+/// set whose shortest literal is longest wins, as it lets the fewest texts through.
+fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::HirKind;
+    fn better(a: &Option<Vec<Vec<u8>>>, b: &[Vec<u8>]) -> bool {
+        let shortest = |v: &[Vec<u8>]| v.iter().map(Vec::len).min().unwrap_or(0);
+        match a {
+            None => true,
+            Some(a) => {
+                (shortest(b), std::cmp::Reverse(b.len()))
+                    > (shortest(a), std::cmp::Reverse(a.len()))
+            }
+        }
+    }
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let mut ex = Extractor::new();
+        ex.kind(kind);
+        let seq = ex.extract(hir);
+        let Some(lits) = seq.literals() else {
+            continue;
+        };
+        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+            continue;
+        }
+        let lits: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+        if better(&best, &lits) {
+            best = Some(lits);
+        }
+    }
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            for part in parts {
+                if let Some(lits) = required_literals(part) {
+                    if better(&best, &lits) {
+                        best = Some(lits);
+                    }
+                }
+            }
+        }
+        HirKind::Capture(c) => {
+            if let Some(lits) = required_literals(&c.sub) {
+                if better(&best, &lits) {
+                    best = Some(lits);
+                }
+            }
+        }
+        HirKind::Repetition(r) if r.min >= 1 => {
+            if let Some(lits) = required_literals(&r.sub) {
+                if better(&best, &lits) {
+                    best = Some(lits);
+                }
+            }
+        }
+        HirKind::Alternation(branches) => {
+            let all: Option<Vec<Vec<u8>>> =
+                branches
+                    .iter()
+                    .map(required_literals)
+                    .try_fold(Vec::new(), |mut all, lits| {
+                        all.extend(lits?);
+                        Some(all)
+                    });
+            if let Some(all) = all.filter(|a| !a.is_empty()) {
+                if better(&best, &all) {
+                    best = Some(all);
+                }
+            }
+        }
+        _ => {}
+    }
+    best
 }
 
 /// Keeps the longest of overlapping hits (ties: earlier start, then lower pattern index).
@@ -349,6 +607,7 @@ pub fn longest_non_overlapping(mut hits: Vec<Hit>) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     fn matches(phrase: &str, text: &str) -> Vec<String> {
         let m = Matcher::new(&[phrase]).unwrap();
@@ -439,6 +698,56 @@ mod tests {
         assert!(compile_phrase("mid*dle").is_err());
         let e = Matcher::new(&["fine", "re:(bad"]).unwrap_err();
         assert_eq!(e.index, 1);
+    }
+
+    /// The literal prefilter never hides a match: every phrase finds exactly what its own
+    /// regular expression finds, on texts built to trip optional words, stems, choices,
+    /// gaps, hyphens and curly apostrophes.
+    #[test]
+    fn prefilter_never_hides_a_match() {
+        let phrases = [
+            "(my|our|) (own) recovery",
+            "took … control",
+            "(a|an) empower*",
+            "self-harm*",
+            "don't see the point",
+            "(back|) to work",
+            "recogni[sz]e",
+            "re:\\b(19|20)\\d\\d\\b",
+            "re:\\bi\\b",
+            "(the) mentally ill",
+            "peer (support|worker|supporter)s",
+            "ex-addict",
+            "(wonderful|unexpected) hope",
+            "lived (experience) expertise",
+        ];
+        let texts = [
+            "My own Recovery took back some control; I recognise an Empowering self harm story.",
+            "I don’t see the point. Back to work in 2016, the mentally ill, peer supporters.",
+            "recovery\nTOOK\tcontrol selfharming ex addict exaddict EX-ADDICT i I",
+            "nothing to see here at all",
+            "hope came back; lived expertise",
+            "unhope hope_less (hope) 'recovery' ownrecovery x-addict re-empowered _to work",
+        ];
+        let m = Matcher::new(&phrases).unwrap();
+        for text in texts {
+            let mut want = Vec::new();
+            for (i, p) in phrases.iter().enumerate() {
+                let re = Regex::new(&format!("(?i){}", compile_phrase(p).unwrap())).unwrap();
+                for hit in re.find_iter(text) {
+                    want.push((i, hit.range()));
+                }
+            }
+            let mut got: Vec<_> = m
+                .find_all(text)
+                .into_iter()
+                .map(|h| (h.pattern, h.range))
+                .collect();
+            want.sort_by_key(|(i, r)| (r.start, *i));
+            got.sort_by_key(|(i, r)| (r.start, *i));
+            assert_eq!(got, want, "{text}");
+            assert_eq!(m.is_match(text), !want.is_empty());
+        }
     }
 
     #[test]
