@@ -354,6 +354,7 @@ fn hostile_files_become_error_rows_with_bounded_memory() {
         }
     }
     // Bounded memory: the 256 MB bombs and the 30 MB text never fill memory.
+    eprintln!("peak RSS of the hostile cohort: {rss_mb} MB");
     assert!(rss_mb < 250, "peak RSS {rss_mb} MB\n{stderr}");
 }
 
