@@ -41,7 +41,7 @@ pub enum Command {
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and\nDIR/assessor-notes.csv (for the assessor only)."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and\nDIR/assessor-notes.csv (for the assessor only), readable by you only (folders 0700,\nfiles 0600) unless --shared-output is given. Nothing is written outside DIR."
     )]
     Mark {
         /// Files and folders to mark (folders are searched recursively).
