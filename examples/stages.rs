@@ -13,7 +13,10 @@ fn main() {
     let n: usize = args.next().map(|s| s.parse().unwrap()).unwrap_or(200);
     let t = Instant::now();
     let rubric = peermark::load_rubric(None).expect("default rubric");
-    println!("rubric load + compile: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "rubric load + compile: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -35,7 +38,12 @@ fn main() {
 
 #[inline(never)]
 fn warm(rubric: &Rubric, files: &[PathBuf]) {
-    let (mut read, mut safe, mut lang, mut all) = (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut read, mut safe, mut lang, mut all) = (
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+    );
     for f in files {
         let t = Instant::now();
         let doc = peermark::ingest::read_file(f, peermark::ingest::Format::Docx).unwrap();

@@ -26,7 +26,8 @@ pub enum Command {
         after_help = "Examples:\n  peermark check essay.docx\n  peermark check draft.txt --format json\n  cat draft.txt | peermark check -\n  peermark check essay.docx --strict   # exit 3 when not yet achieved"
     )]
     Check {
-        /// The draft (.docx, .txt, .md), or - to read plain text from standard input.
+        /// The draft (.docx, .odt, .pdf, .html, .txt, .md), or - to read plain text from standard
+        /// input.
         file: PathBuf,
         /// Rubric file (default: the built-in recovery-story essay rubric).
         #[arg(long)]
@@ -36,12 +37,15 @@ pub enum Command {
         /// Exit with code 3 when the outcome is not yet achieved.
         #[arg(long)]
         strict: bool,
+        /// Also write the feedback sheet as a Word document to this file (e.g. sheet.docx).
+        #[arg(long, value_name = "FILE.docx")]
+        sheet: Option<PathBuf>,
         #[command(flatten)]
         limits: crate::cli_limits::LimitArgs,
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and\nDIR/assessor-notes.csv (for the assessor only), readable by you only (folders 0700,\nfiles 0600) unless --shared-output is given. Nothing is written outside DIR."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only. Outputs are readable by you only\n(folders 0700, files 0600) unless --shared-output is given; nothing is written outside DIR."
     )]
     Mark {
         /// Files and folders to mark (folders are searched recursively).
@@ -64,6 +68,30 @@ pub enum Command {
         shared_output: bool,
         #[command(flatten)]
         limits: crate::cli_limits::LimitArgs,
+        /// Which sheets to write: md (feedback/*.md), docx (feedback/*.docx), annotated
+        /// (annotated/*.docx, the essay with margin comments). Default: all of them.
+        #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+        sheets: Vec<SheetKind>,
+    },
+    /// Choose submissions for second marking from a marked folder (for moderators).
+    #[command(
+        after_help = "Examples:\n  peermark sample marked --size 12\n  peermark sample marked --size 12 --seed 7 --out sample.csv\n\nReads DIR/results.json. The sample holds every not-yet-achieved submission, then the\nachieved ones nearest the outcome boundary, then a random draw across score bands; the\nsame seed always gives the same sample. Writes CSV: submission,reason,outcome,score,detail."
+    )]
+    Sample {
+        /// The output folder of `peermark mark` (holding results.json).
+        dir: PathBuf,
+        /// How many submissions (default: the rubric's [moderation] size and share).
+        #[arg(long)]
+        size: Option<usize>,
+        /// Seed of the random part (default: the rubric's [moderation] seed, else 2026).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The rubric the folder was marked with (default: the built-in rubric).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Write the CSV here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Rubric tools (for course leads).
     Rubric {
@@ -84,6 +112,17 @@ pub enum RubricCommand {
     /// Validate a rubric file; errors name the field and line.
     #[command(after_help = "Example:\n  peermark rubric check rubrics/recovery-story-essay.toml")]
     Check { rubric: PathBuf },
+}
+
+/// A kind of learner sheet `mark` writes.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SheetKind {
+    /// `feedback/<submission>.md`.
+    Md,
+    /// `feedback/<submission>.docx`.
+    Docx,
+    /// `annotated/<submission>.docx`: the essay with margin comments.
+    Annotated,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -123,20 +162,29 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             rubric,
             format,
             strict,
+            sheet,
             limits,
-        } => check(file, rubric, format, strict, &limits.limits()),
+        } => check(file, rubric, format, strict, sheet, &limits.limits()),
         Command::Mark {
             paths,
             rubric,
             out,
             jobs,
             quiet,
+            sheets,
             shared_output,
             limits,
         } => {
             report::files::set_shared_output(shared_output);
-            mark(paths, rubric, out, jobs, quiet, &limits.limits())
+            mark(paths, rubric, out, jobs, quiet, sheets, &limits.limits())
         }
+        Command::Sample {
+            dir,
+            size,
+            seed,
+            rubric,
+            out,
+        } => sample(dir, size, seed, rubric, out),
         Command::Rubric {
             command: RubricCommand::Check { rubric },
         } => {
@@ -208,6 +256,7 @@ fn check(
     rubric: Option<PathBuf>,
     format: CheckFormat,
     strict: bool,
+    sheet: Option<PathBuf>,
     limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
@@ -232,7 +281,7 @@ fn check(
         }
         let Some(fmt) = peermark_ingest::Format::from_path(&file) else {
             return Err(UsageError(format!(
-                "{}: not an essay format peermark reads; save it as .docx, .txt or .md",
+                "{}: not an essay format peermark reads; save it as .docx, .odt, .pdf, .txt or .md",
                 file.display()
             )));
         };
@@ -258,6 +307,10 @@ fn check(
         CheckFormat::Json => report::json::result_json(&result),
         CheckFormat::Text => report::text::render_check(&result, doc.as_ref(), &ctx, use_color()),
     };
+    if let Some(path) = &sheet {
+        let bytes = report::sheet_docx::sheet_docx(&result, &ctx, &report::sheet_docx::today());
+        report::write_atomically(path, &bytes).map_err(|e| UsageError(e.to_string()))?;
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", out.trim_end())
         .map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
@@ -281,6 +334,7 @@ fn mark(
     out: PathBuf,
     jobs: Option<usize>,
     quiet: bool,
+    sheets: Vec<SheetKind>,
     limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
@@ -291,7 +345,7 @@ fn mark(
     }
     if found.submissions.is_empty() {
         return Err(UsageError(format!(
-            "no submissions found under {}; peermark reads .docx, .txt and .md files",
+            "no submissions found under {}; peermark reads .docx, .odt, .pdf, .html, .txt and .md files",
             paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -327,12 +381,28 @@ fn mark(
         ))
     })?;
     report::files::remove_stale_temp_files(&out);
-    let exporters: Vec<Box<dyn Exporter>> = vec![
+    let sheets = if sheets.is_empty() {
+        vec![SheetKind::Md, SheetKind::Docx, SheetKind::Annotated]
+    } else {
+        sheets
+    };
+    let mut exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(report::gradebook::Gradebook),
         Box::new(report::json::ResultsJson),
-        Box::new(report::sheet_md::MarkdownSheets),
-        Box::new(report::notes::AssessorNotes),
+        Box::new(report::html::CohortReport::for_rubric(&r)),
     ];
+    if sheets.contains(&SheetKind::Md) {
+        exporters.push(Box::new(report::sheet_md::MarkdownSheets));
+    }
+    if sheets.contains(&SheetKind::Docx) {
+        exporters.push(Box::new(report::sheet_docx::DocxSheets::today()));
+    }
+    if sheets.contains(&SheetKind::Annotated) {
+        exporters.push(Box::new(report::annotate::AnnotatedCopies::new(
+            &found.submissions,
+        )));
+    }
+    exporters.push(Box::new(report::notes::AssessorNotes));
     for e in &exporters {
         e.export(&results, &ctx, &out)
             .map_err(|e| UsageError(e.to_string()))?;
@@ -366,7 +436,14 @@ fn mark(
         "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
-    if with_notes > 0 && !ctx.safeguarding_contact.is_empty() {
+    let with_safeguarding = results
+        .iter()
+        .filter(|r| !r.safeguarding.is_empty())
+        .count();
+    if with_safeguarding > 0 && sheets.contains(&SheetKind::Annotated) {
+        eprintln!("{with_safeguarding} annotated copies are not written: a copy would repeat the sentences in the assessor notes");
+    }
+    if with_safeguarding > 0 && !ctx.safeguarding_contact.is_empty() {
         eprintln!("safeguarding contact: {}", ctx.safeguarding_contact);
     }
     Ok(if failed > 0 {
@@ -374,4 +451,66 @@ fn mark(
     } else {
         Done::Ok
     })
+}
+
+/// `peermark sample DIR`: the moderation sample as CSV.
+fn sample(
+    dir: PathBuf,
+    size: Option<usize>,
+    seed: Option<u64>,
+    rubric: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> Result<Done, UsageError> {
+    use crate::moderation;
+    let r = load(rubric.as_ref())?;
+    let path = dir.join("results.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot read it ({e}); give the output folder of `peermark mark`",
+            path.display()
+        ))
+    })?;
+    let rubric_ids: std::collections::BTreeSet<String> =
+        serde_json::from_str::<Vec<serde_json::Value>>(&text)
+            .map(|v| {
+                v.iter()
+                    .filter_map(|x| x["rubric"]["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+    if let Some(other) = rubric_ids.iter().find(|id| **id != r.id) {
+        return Err(UsageError(format!(
+            "{}: marked with rubric {other:?}, not {:?}; pass the same rubric with --rubric FILE",
+            path.display(),
+            r.id
+        )));
+    }
+    let cands = moderation::candidates_from_json(&text).map_err(|e| {
+        UsageError(format!(
+            "{}: not a peermark results file ({e}); run `peermark mark` again",
+            path.display()
+        ))
+    })?;
+    let marked = cands.iter().filter(|c| c.marked).count();
+    let size = size.unwrap_or_else(|| moderation::size_for(r.moderation.as_ref(), marked));
+    let seed = seed.unwrap_or_else(|| moderation::seed_for(r.moderation.as_ref()));
+    let s = moderation::select(&cands, &r.achieved_when, size, seed);
+    let csv = moderation::sample_csv(&s);
+    match out {
+        Some(p) => {
+            report::write_atomically(&p, csv.as_bytes()).map_err(|e| UsageError(e.to_string()))?
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(csv.as_bytes())
+            .map_err(|e| UsageError(format!("cannot write the sample: {e}")))?,
+    }
+    if s.over_size > 0 {
+        eprintln!(
+            "the sample holds {} submissions, {} more than --size {size}: every not-yet-achieved submission is included",
+            s.picks.len(),
+            s.over_size
+        );
+    }
+    Ok(Done::Ok)
 }

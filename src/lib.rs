@@ -10,10 +10,12 @@ pub mod agreement;
 pub mod analyse;
 pub mod cli;
 pub mod cli_limits;
+pub mod moderation;
 pub mod report;
 pub mod result;
 pub mod rubric;
 pub mod score;
+pub mod similarity;
 
 pub use peermark_ingest as ingest;
 pub use peermark_text as text;
@@ -154,7 +156,8 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         peermark_version: VERSION.to_string(),
         rubric: rubric.reference(),
         status: Status::Marked,
-        message: None,
+        // What the reader could not do exactly (e.g. PDF paragraphs guessed) reaches the row.
+        message: (!doc.warnings.is_empty()).then(|| doc.warnings.join(" ")),
         words: Some(doc.body_words()),
         criteria,
         score: Some(score),
@@ -166,6 +169,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         title: doc.title().map(str::to_string),
         word_range: (rubric.words.min, rubric.words.max, rubric.words.target),
         language_awareness: dedup_evidence(awareness),
+        fingerprint: None,
     }
 }
 
@@ -189,7 +193,12 @@ pub fn mark_submission_with(
     guarded(rubric, sub, || {
         let doc = peermark_ingest::read_file_with(&sub.path, sub.format, limits)
             .map_err(|e| e.to_string())?;
-        Ok(check_document(rubric, &doc, &sub.id, &sub.file))
+        let mut r = check_document(rubric, &doc, &sub.id, &sub.file);
+        r.fingerprint = rubric
+            .similarity
+            .as_ref()
+            .map(|s| Box::new(similarity::Fingerprint::new(&doc, s)));
+        Ok(r)
     })
 }
 
@@ -212,7 +221,8 @@ fn guarded(
 }
 
 /// Marks every submission in parallel (on the current rayon pool), calling `progress` after
-/// each one; results come back sorted by submission id.
+/// each one; results come back sorted by submission id. When the rubric has a `[similarity]`
+/// table, pairs of submissions whose text largely overlaps get assessor notes.
 pub fn mark_batch(
     rubric: &Rubric,
     submissions: &[Submission],
@@ -242,6 +252,7 @@ pub fn mark_batch_with(
         })
         .collect();
     results.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
+    similarity::annotate(&mut results, rubric.similarity.as_ref());
     results
 }
 

@@ -140,6 +140,10 @@ pub struct MarkResult {
     /// Strengths in language use (quoted or reported terms the writer reflects on).
     #[serde(skip)]
     pub language_awareness: Vec<Evidence>,
+    /// What finding similar submissions needs of the text (set while marking a cohort,
+    /// dropped once the pairs are found).
+    #[serde(skip)]
+    pub fingerprint: Option<Box<crate::similarity::Fingerprint>>,
 }
 
 impl MarkResult {
@@ -163,6 +167,7 @@ impl MarkResult {
             title: None,
             word_range: (0, 0, 0),
             language_awareness: Vec::new(),
+            fingerprint: None,
         }
     }
 }

@@ -38,7 +38,18 @@ fn result_of<'a>(results: &'a Value, submission: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no result for {submission}"))
 }
 
-/// Every file under `dir`, recursively, with its text.
+/// Every part of a Word file, uncompressed, one after another.
+fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        zip.by_index(i).unwrap().read_to_string(&mut text).unwrap();
+    }
+    text
+}
+
+/// Every file under `dir`, recursively, with its text (a Word file's XML, unzipped).
 fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -48,7 +59,12 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).to_string();
+                let bytes = std::fs::read(&p).unwrap();
+                let text = if p.extension().is_some_and(|e| e == "docx") {
+                    docx_text(&bytes)
+                } else {
+                    String::from_utf8_lossy(&bytes).to_string()
+                };
                 out.push((p, text));
             }
         }
@@ -192,7 +208,11 @@ fn a_current_risk_sentence_goes_to_the_assessor_only() {
 
     // Nothing about safeguarding reaches a learner's feedback sheet.
     let sheets = files_under(&out.join("feedback"));
-    assert_eq!(sheets.len(), 2, "one sheet per submission");
+    assert_eq!(
+        sheets.len(),
+        4,
+        "a Markdown and a Word sheet per submission"
+    );
     let cue = n["cue"].as_str();
     for (path, sheet) in &sheets {
         let shown = path.display();

@@ -61,6 +61,9 @@ pub struct Prepared<'a> {
     pub first_person: Vec<Vec<u32>>,
     /// Lexicon hits per lexicon name, per paragraph (computed on demand, cached).
     cache: std::cell::RefCell<BTreeMap<String, std::rc::Rc<Vec<Vec<Hit>>>>>,
+    /// Per paragraph, every hit of every lexicon (the rubric's lexicon bank), for body
+    /// paragraphs; computed on first use.
+    bank: std::cell::OnceCell<Vec<Vec<Hit>>>,
     /// Topic paragraphs per (lexicon name, reach) (computed on demand, cached).
     within_cache: std::cell::RefCell<BTreeMap<(String, usize), Topic>>,
 }
@@ -112,6 +115,7 @@ impl<'a> Prepared<'a> {
             sentences,
             first_person: first_person_counts,
             cache: std::cell::RefCell::new(cache),
+            bank: Default::default(),
             within_cache: Default::default(),
         }
     }
@@ -135,14 +139,30 @@ impl<'a> Prepared<'a> {
         if let Some(h) = self.cache.borrow().get(name) {
             return h.clone();
         }
-        let lex = &rubric.lexicons[name];
-        let hits: Vec<Vec<Hit>> = (0..self.doc.paragraphs.len())
-            .map(|i| {
-                if self.is_body(i) {
-                    self.hits(&lex.matcher, i)
-                } else {
-                    Vec::new()
-                }
+        let range = rubric.lexicons[name].in_bank.clone();
+        let bank = self.bank.get_or_init(|| {
+            (0..self.doc.paragraphs.len())
+                .map(|i| {
+                    if self.is_body(i) {
+                        rubric.lexicon_bank.find_all(&self.doc.paragraphs[i].text)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect()
+        });
+        let hits: Vec<Vec<Hit>> = bank
+            .iter()
+            .map(|all| {
+                longest_non_overlapping(
+                    all.iter()
+                        .filter(|h| range.contains(&h.pattern))
+                        .map(|h| Hit {
+                            pattern: h.pattern - range.start,
+                            range: h.range.clone(),
+                        })
+                        .collect(),
+                )
             })
             .collect();
         let rc = std::rc::Rc::new(hits);

@@ -68,11 +68,8 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
             String::new()
         });
         row.push(if marked { "marked" } else { "error" }.to_string());
-        row.push(if marked {
-            String::new()
-        } else {
-            safe_cell(r.message.as_deref().unwrap_or_default())
-        });
+        // Marked rows carry a message too when the reader could not do something exactly.
+        row.push(safe_cell(r.message.as_deref().unwrap_or_default()));
         w.write_record(&row)?;
     }
 

@@ -182,6 +182,7 @@ pub(crate) mod fixtures {
                 line: 7,
                 column: 51,
             }],
+            fingerprint: None,
         }
     }
 

@@ -3,10 +3,14 @@
 use crate::result::MarkResult;
 use std::path::Path;
 
+pub mod annotate;
+pub mod docx_pkg;
 pub mod files;
 pub mod gradebook;
+pub mod html;
 pub mod json;
 pub mod notes;
+pub mod sheet_docx;
 pub mod sheet_md;
 pub mod text;
 

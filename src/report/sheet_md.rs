@@ -342,9 +342,9 @@ fn md_cell(s: &str) -> String {
     md_text(s)
 }
 
-/// A submission id as a file name: never a path.
 /// The file-name stems of the results' sheets, in order: each submission id made safe and
-/// told apart from the others ([`super::files::unique_file_names`]).
+/// told apart from the others ([`super::files::unique_file_names`]). Every per-submission
+/// output (Markdown and Word sheets, annotated copies) is named from these.
 pub fn sheet_names(results: &[MarkResult]) -> Vec<String> {
     super::files::unique_file_names(results.iter().map(|r| r.submission.as_str()))
 }

@@ -62,6 +62,10 @@ fn marked(
     if let Some(words) = r.words {
         let _ = writeln!(out, "{}", word_count_phrase(words, r.word_range));
     }
+    // What the reader could not do exactly (e.g. PDF paragraph breaks guessed).
+    if let Some(m) = r.message.as_deref().filter(|m| !m.trim().is_empty()) {
+        let _ = writeln!(out, "Note: {}", clean(m));
+    }
 
     let top = top_level(ctx, r);
     for c in &r.criteria {

@@ -76,6 +76,8 @@ impl Criterion {
 pub struct Lexicon {
     pub phrases: Vec<String>,
     pub matcher: Matcher,
+    /// Where this lexicon's phrases sit in [`Rubric::lexicon_bank`].
+    pub in_bank: std::ops::Range<usize>,
 }
 
 /// A validated rubric with every phrase compiled.
@@ -87,6 +89,9 @@ pub struct Rubric {
     pub words: spec::WordRange,
     pub achieved_when: BTreeMap<String, u8>,
     pub lexicons: BTreeMap<String, Lexicon>,
+    /// Every lexicon's phrases in one matcher, so that a paragraph is scanned once for all
+    /// of them (each lexicon's share is [`Lexicon::in_bank`]).
+    pub lexicon_bank: Matcher,
     pub measures: Vec<MeasureSpec>,
     /// Compiled matchers of measures with inline phrases or concepts, by measure name.
     pub measure_matchers: BTreeMap<String, Matcher>,
@@ -96,6 +101,10 @@ pub struct Rubric {
     pub language: RuleSet,
     pub safeguarding: Scanner,
     pub safeguarding_settings: SafeguardingSettings,
+    /// `[similarity]`, when the rubric asks for similar submissions to be listed.
+    pub similarity: Option<spec::SimilaritySpec>,
+    /// `[moderation]`, the moderation sample's size and seed.
+    pub moderation: Option<spec::ModerationSpec>,
     /// SHA-256 of the rubric file followed by each included file, lower-case hex.
     pub sha256: String,
     pub path: PathBuf,
@@ -327,8 +336,38 @@ fn validate_and_compile(
         ));
     }
 
+    if let Some(sim) = &spec.similarity {
+        if !(sim.threshold > 0.0 && sim.threshold <= 1.0) {
+            return Err(src.invalid(
+                "[similarity]",
+                format!(
+                    "similarity.threshold: give a share between 0 and 1, such as 0.3 (got {})",
+                    sim.threshold
+                ),
+            ));
+        }
+        if !(2..=20).contains(&sim.shingle_words) {
+            return Err(src.invalid(
+                "[similarity]",
+                format!(
+                    "similarity.shingle_words: give 2 to 20 words, such as 5 (got {})",
+                    sim.shingle_words
+                ),
+            ));
+        }
+    }
+    if let Some(m) = &spec.moderation {
+        if m.share.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+            return Err(src.invalid(
+                "[moderation]",
+                "moderation.share: give a share between 0 and 1, such as 0.1".into(),
+            ));
+        }
+    }
+
     // Lexicons.
     let mut lexicons = BTreeMap::new();
+    let mut bank_phrases: Vec<String> = Vec::new();
     for (name, phrases) in &spec.lexicon {
         let matcher = Matcher::new(phrases).map_err(|e| {
             src.invalid(
@@ -336,14 +375,19 @@ fn validate_and_compile(
                 format!("lexicon.{name}[{}]: {}", e.index, e.message),
             )
         })?;
+        let start = bank_phrases.len();
+        bank_phrases.extend(phrases.iter().cloned());
         lexicons.insert(
             name.clone(),
             Lexicon {
                 phrases: phrases.clone(),
                 matcher,
+                in_bank: start..bank_phrases.len(),
             },
         );
     }
+    let lexicon_bank = Matcher::new(&bank_phrases)
+        .map_err(|e| src.invalid(&e.phrase, format!("lexicon: {}", e.message)))?;
     let need_lexicon = |field: String, name: &str| -> Result<(), RubricError> {
         if lexicons.contains_key(name) {
             Ok(())
@@ -753,6 +797,7 @@ fn validate_and_compile(
         words: spec.words,
         achieved_when: spec.outcome.achieved_when,
         lexicons,
+        lexicon_bank,
         measures,
         measure_matchers,
         measure_excludes,
@@ -760,6 +805,8 @@ fn validate_and_compile(
         language,
         safeguarding,
         safeguarding_settings,
+        similarity: spec.similarity,
+        moderation: spec.moderation,
         sha256,
         path: path.to_path_buf(),
     })

@@ -25,6 +25,41 @@ pub struct RubricFile {
     /// The `[safeguarding]` table (cues, contact, support line), merged with includes.
     #[serde(default)]
     pub safeguarding: Option<toml::Value>,
+    /// `[similarity]`: when present, `mark` lists pairs of submissions whose text largely
+    /// overlaps in the assessor notes.
+    #[serde(default)]
+    pub similarity: Option<SimilaritySpec>,
+    /// `[moderation]`: the size and seed of the moderation sample in the cohort report.
+    #[serde(default)]
+    pub moderation: Option<ModerationSpec>,
+}
+
+/// `[similarity]`: how `mark` finds submissions whose text largely overlaps (assessor notes
+/// only; never a mark).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SimilaritySpec {
+    /// Share (0–1) of distinct word sequences two essays must have in common (Jaccard).
+    pub threshold: f64,
+    /// Words per sequence (shingle), after normalising case and punctuation.
+    pub shingle_words: usize,
+    /// Shorter overlapping passages are not listed on their own.
+    pub min_passage_words: usize,
+}
+
+/// `[moderation]`: the sample a second marker looks at (`peermark sample` and the report).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationSpec {
+    /// At least this many submissions (or all, when fewer).
+    #[serde(default)]
+    pub size: Option<usize>,
+    /// At least this share (0–1) of the marked submissions, rounded up.
+    #[serde(default)]
+    pub share: Option<f64>,
+    /// The random seed for the stratified part.
+    #[serde(default)]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]

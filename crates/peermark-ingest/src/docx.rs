@@ -5,26 +5,33 @@
 //! comments live in other parts and so are never read. Tracked changes read as accepted.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::ops::Range;
 
 use peermark_text::document::Hint;
 use peermark_text::{Document, Paragraph, SourceLines};
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
-use crate::container::{damaged, Container, SafeXml, XmlError};
+use crate::docx_map::{DocxMap, ParaMap, Piece, PieceSource, RunSpan};
 use crate::sniff::{sniff, Magic};
-use crate::{IngestError, Limits};
+use crate::zipxml::{attr, damaged, new_reader, open_zip, read_part, XmlError, Zip};
+use crate::IngestError;
 
 const MAIN_PART: &str = "word/document.xml";
 const STYLES_PART: &str = "word/styles.xml";
 
-/// Reads a `.docx` (`ext` is the extension the file was named with, for messages), within
-/// `limits`: every part read goes through [`Container::read_part`] and [`SafeXml`].
-pub(crate) fn read(
+/// Reads a `.docx` (`ext` is the extension the file was named with, for messages).
+pub(crate) fn read(bytes: &[u8], ext: &'static str) -> Result<Document, IngestError> {
+    read_inner(bytes, ext, false).map(|(doc, _)| doc)
+}
+
+/// Reads a `.docx` and, when `record` is set, where each paragraph's text is in the XML.
+pub(crate) fn read_inner(
     bytes: &[u8],
     ext: &'static str,
-    limits: &Limits,
-) -> Result<Document, IngestError> {
+    record: bool,
+) -> Result<(Document, Option<DocxMap>), IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty);
     }
@@ -46,11 +53,12 @@ pub(crate) fn read(
             };
         }
     }
-    let mut zip = Container::open(bytes, ext, limits)?;
-    let main = match main_part(&mut zip, limits)? {
+    let mut zip = open_zip(bytes, ext)?;
+    refuse_doctype_in_rels(&mut zip)?;
+    let main = match main_part(&mut zip) {
         Some(name) => name,
         None => {
-            let has = |prefix: &str| zip.names().any(|n| n.starts_with(prefix));
+            let has = |prefix: &str| zip.file_names().any(|n| n.starts_with(prefix));
             return if has("mimetype") && has("content.xml") {
                 not_word("an OpenDocument file")
             } else if has("xl/") {
@@ -64,9 +72,8 @@ pub(crate) fn read(
             };
         }
     };
-    let xml = zip.read_part(&main)?;
-    let mut parsed = parse_document(&xml, limits).map_err(|e| e.into_error(ext))?;
-    drop(xml);
+    let xml = read_part(&mut zip, &main, ext)?;
+    let mut parsed = parse_document_with(&xml, record).map_err(|e| e.into_error(ext))?;
 
     // Resolve paragraph styles; styles.xml is read only for ids that do not speak for
     // themselves (localised or custom style ids).
@@ -76,15 +83,23 @@ pub(crate) fn read(
         .filter_map(|p| p.style.as_deref())
         .filter(|s| style_from_id(s).is_none())
         .collect();
-    let styles = if unknown.is_empty() || !zip.has(STYLES_PART) {
+    let styles = if unknown.is_empty() || zip.index_for_name(STYLES_PART).is_none() {
         HashMap::new()
     } else {
-        let xml = zip.read_part(STYLES_PART)?;
-        parse_styles(&xml, limits).map_err(|e| e.into_error(ext))?
+        let xml = read_part(&mut zip, STYLES_PART, ext)?;
+        parse_styles(&xml).map_err(|e| e.into_error(ext))?
     };
 
     let mut paragraphs = Vec::with_capacity(parsed.paras.len());
+    let mut maps = Vec::new();
     for p in parsed.paras.drain(..) {
+        // Document::new drops paragraphs without text; the map keeps in step with it.
+        if record && p.text.chars().any(|c| !c.is_whitespace()) {
+            maps.push(ParaMap {
+                pieces: p.pieces.clone(),
+                xml: p.xml.clone(),
+            });
+        }
         let style = p
             .style
             .as_deref()
@@ -109,14 +124,21 @@ pub(crate) fn read(
     if doc.paragraphs.is_empty() {
         return Err(IngestError::NoText);
     }
-    Ok(doc)
+    let map = record.then_some(DocxMap {
+        main_part: main,
+        xml,
+        paragraphs: maps,
+        runs: parsed.runs,
+        prefix: parsed.prefix,
+    });
+    Ok((doc, map))
 }
 
 /// A `.doc` file: legacy Word is refused, but a `.docx` saved under a `.doc` name is read.
-pub(crate) fn read_doc(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
+pub(crate) fn read_doc(bytes: &[u8]) -> Result<Document, IngestError> {
     match sniff(bytes) {
         _ if bytes.is_empty() => Err(IngestError::Empty),
-        Magic::Zip => read(bytes, "doc", limits),
+        Magic::Zip => read(bytes, "doc"),
         Magic::OleEncrypted => Err(IngestError::PasswordProtected),
         Magic::Pdf => Err(IngestError::NotWord {
             actual: "a PDF",
@@ -126,48 +148,50 @@ pub(crate) fn read_doc(bytes: &[u8], limits: &Limits) -> Result<Document, Ingest
     }
 }
 
-/// The main document part: `word/document.xml`, or whatever `_rels/.rels` names. A
-/// `_rels/.rels` with a DOCTYPE is refused like any other part.
-fn main_part(zip: &mut Container<'_>, limits: &Limits) -> Result<Option<String>, IngestError> {
-    if zip.has(MAIN_PART) {
-        return Ok(Some(MAIN_PART.to_string()));
-    }
-    let Some(rels) = zip.read_optional("_rels/.rels")? else {
-        return Ok(None);
+/// A package-relationships part with a DOCTYPE is refused like any other part.
+fn refuse_doctype_in_rels(zip: &mut Zip<'_>) -> Result<(), IngestError> {
+    let Ok(f) = zip.by_name("_rels/.rels") else {
+        return Ok(());
     };
-    let mut reader = SafeXml::new(&rels, limits);
+    let mut head = Vec::new();
+    let _ = f.take(1 << 20).read_to_end(&mut head);
+    let lower = head.to_ascii_lowercase();
+    if lower
+        .windows(9)
+        .any(|w| w == b"<!doctype" || w == b"<!entity ")
+    {
+        return Err(IngestError::EntityDeclarations);
+    }
+    Ok(())
+}
+
+/// The main document part: `word/document.xml`, or whatever `_rels/.rels` names.
+fn main_part(zip: &mut Zip<'_>) -> Option<String> {
+    if zip.index_for_name(MAIN_PART).is_some() {
+        return Some(MAIN_PART.to_string());
+    }
+    let mut rels = Vec::new();
+    zip.by_name("_rels/.rels")
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut rels)
+        .ok()?;
+    let mut reader = Reader::from_reader(rels.as_slice());
     loop {
-        let event = match reader.next() {
-            Ok(e) => e,
-            Err(XmlError::Malformed) => return Ok(None),
-            Err(e) => return Err(e.into_error("docx")),
-        };
-        match event {
-            Event::Eof => return Ok(None),
+        match reader.read_event().ok()? {
+            Event::Eof => return None,
+            Event::DocType(_) => return None,
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                let Some(ty) = attr(&e, b"Type") else {
-                    continue;
-                };
+                let ty = attr(&e, b"Type")?;
                 if ty.ends_with(b"/officeDocument") {
-                    let target = attr(&e, b"Target")
-                        .and_then(|t| String::from_utf8(t.to_vec()).ok())
-                        .unwrap_or_default();
+                    let target = String::from_utf8(attr(&e, b"Target")?.to_vec()).ok()?;
                     let name = target.trim_start_matches('/').to_string();
-                    return Ok(zip.has(&name).then_some(name));
+                    return zip.index_for_name(&name).map(|_| name);
                 }
             }
             _ => {}
         }
     }
-}
-
-/// Value of the attribute whose local name is `name` (prefix ignored).
-fn attr<'a>(e: &'a BytesStart<'_>, name: &[u8]) -> Option<std::borrow::Cow<'a, [u8]>> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.value)
 }
 
 /// `w:val` of an on/off property: absent or anything but 0/false/off means on.
@@ -189,15 +213,26 @@ struct RawPara {
     /// Direct outline level 0–8 (a heading).
     outline: bool,
     table: bool,
+    /// Where the text came from (only when recording a map).
+    pieces: Vec<Piece>,
+    xml: Range<usize>,
 }
 
 impl RawPara {
-    fn push(&mut self, s: &str, italic: bool) {
+    fn push_from(&mut self, s: &str, italic: bool, src: Option<(PieceSource, usize)>) {
         if s.is_empty() {
             return;
         }
         let start = self.text.len();
         self.text.push_str(s);
+        if let Some((source, run)) = src {
+            self.pieces.push(Piece {
+                text: start..self.text.len(),
+                cut: 0,
+                source,
+                run,
+            });
+        }
         if italic {
             match self.emphasis.last_mut() {
                 Some(r) if r.end == start => r.end = self.text.len(),
@@ -215,6 +250,13 @@ impl RawPara {
             self.text.drain(..lead);
         }
         let len = self.text.len();
+        for piece in &mut self.pieces {
+            // A piece whose start was trimmed away: `cut` bytes of its text are not shown.
+            piece.cut = lead.saturating_sub(piece.text.start);
+            piece.text = piece.text.start.saturating_sub(lead).min(len)
+                ..piece.text.end.saturating_sub(lead).min(len);
+        }
+        self.pieces.retain(|p| p.text.start < p.text.end);
         self.emphasis = self
             .emphasis
             .into_iter()
@@ -227,11 +269,110 @@ impl RawPara {
 
 struct Parsed {
     paras: Vec<RawPara>,
+    /// Every run read (only when recording a map).
+    runs: Vec<RunSpan>,
+    /// The prefix of WordprocessingML elements (`w`), from `w:body`.
+    prefix: String,
+}
+
+/// Records where runs and their children are in the XML, for [`DocxMap`].
+#[derive(Default)]
+struct Tracker {
+    depth: usize,
+    /// Open runs: index in `runs` and element depth.
+    open: Vec<(usize, usize)>,
+    rpr_start: Option<usize>,
+    runs: Vec<RunSpan>,
+    /// The open `w:t` start tag.
+    t_tag: Range<usize>,
+    prefix: String,
+}
+
+impl Tracker {
+    fn observe(&mut self, event: &Event<'_>, at: Range<usize>, skip: u32) {
+        match event {
+            Event::Start(e) => {
+                self.depth += 1;
+                let name = e.local_name();
+                if let Some(&(run, d)) = self.open.last() {
+                    if self.depth == d + 1 {
+                        if name.as_ref() == b"rPr" {
+                            self.rpr_start = Some(at.start);
+                        } else {
+                            self.runs[run].first_child.get_or_insert(at.start);
+                        }
+                    }
+                }
+                match name.as_ref() {
+                    b"r" if skip == 0 => {
+                        let qname = e.name();
+                        let prefix = qname.prefix().map(|p| p.as_ref().to_vec());
+                        self.runs.push(RunSpan {
+                            start_tag: at.clone(),
+                            rpr: None,
+                            first_child: None,
+                            last_child_end: at.end,
+                            end_tag: at.end..at.end,
+                            word: prefix.as_deref() == Some(self.prefix.as_bytes()),
+                        });
+                        self.open.push((self.runs.len() - 1, self.depth));
+                    }
+                    b"t" => self.t_tag = at,
+                    b"body" if self.prefix.is_empty() => {
+                        if let Some(p) = e.name().prefix() {
+                            self.prefix = String::from_utf8_lossy(p.as_ref()).into_owned();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Empty(e) => {
+                if let Some(&(run, d)) = self.open.last() {
+                    if self.depth + 1 == d + 1 {
+                        let r = &mut self.runs[run];
+                        if e.local_name().as_ref() == b"rPr" {
+                            r.rpr = Some(at);
+                        } else {
+                            r.first_child.get_or_insert(at.start);
+                            r.last_child_end = at.end;
+                        }
+                    }
+                }
+            }
+            Event::End(e) => {
+                if let Some(&(run, d)) = self.open.last() {
+                    let r = &mut self.runs[run];
+                    if self.depth == d {
+                        r.end_tag = at;
+                        self.open.pop();
+                    } else if self.depth == d + 1 {
+                        match (e.local_name().as_ref(), self.rpr_start.take()) {
+                            (b"rPr", Some(start)) => r.rpr = Some(start..at.end),
+                            _ => r.last_child_end = at.end,
+                        }
+                    }
+                }
+                self.depth = self.depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+
+    fn run(&self) -> Option<usize> {
+        self.open.last().map(|&(r, _)| r)
+    }
 }
 
 /// Streams `word/document.xml` into paragraphs.
-fn parse_document(xml: &[u8], limits: &Limits) -> Result<Parsed, XmlError> {
-    let mut reader = SafeXml::new(xml, limits);
+#[cfg(test)]
+fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
+    parse_document_with(xml, false)
+}
+
+/// Streams `word/document.xml` into paragraphs; with `record`, also where their text is.
+fn parse_document_with(xml: &[u8], record: bool) -> Result<Parsed, XmlError> {
+    let mut reader = new_reader(xml);
+    let mut depth = 0u32;
     let mut paras: Vec<RawPara> = Vec::new();
     // Open paragraphs: text boxes put paragraphs inside a run of another paragraph.
     let mut open: Vec<RawPara> = Vec::new();
@@ -245,11 +386,25 @@ fn parse_document(xml: &[u8], limits: &Limits) -> Result<Parsed, XmlError> {
     let mut italic = false;
     // Content controls: whether each open `w:sdt` is showing its placeholder text.
     let mut sdt: Vec<bool> = Vec::new();
+    let mut tracker = Tracker::default();
 
     loop {
-        let event = reader.next()?;
+        let before = reader.buffer_position() as usize;
+        let event = crate::zipxml::next_event(&mut reader, &mut depth)?;
+        let at = before..reader.buffer_position() as usize;
+        if record {
+            tracker.observe(&event, at.clone(), skip);
+        }
+        let src = |source: PieceSource| {
+            if record {
+                tracker.run().map(|r| (source, r))
+            } else {
+                None
+            }
+        };
         match event {
             Event::Eof => break,
+            Event::DocType(_) => return Err(XmlError::Entities),
             Event::Start(_) if skip > 0 => skip += 1,
             Event::End(_) if skip > 0 => skip -= 1,
             Event::Start(e) => {
@@ -260,6 +415,7 @@ fn parse_document(xml: &[u8], limits: &Limits) -> Result<Parsed, XmlError> {
                     b"sdtContent" if sdt.last() == Some(&true) => skip = 1,
                     b"p" => open.push(RawPara {
                         table: tables > 0,
+                        xml: at.end..at.end,
                         ..RawPara::default()
                     }),
                     b"tc" => tables += 1,
@@ -271,20 +427,50 @@ fn parse_document(xml: &[u8], limits: &Limits) -> Result<Parsed, XmlError> {
                     }
                     b"t" => in_t = runs > 0,
                     b"sdt" => sdt.push(false),
-                    _ => leaf(&e, &mut open, in_ppr, in_rpr, runs, &mut italic, &mut sdt),
+                    _ => leaf(
+                        &e,
+                        &mut open,
+                        in_ppr,
+                        in_rpr,
+                        runs,
+                        &mut italic,
+                        &mut sdt,
+                        None,
+                    ),
                 }
             }
             Event::Empty(e) if skip == 0 => {
-                leaf(&e, &mut open, in_ppr, in_rpr, runs, &mut italic, &mut sdt);
+                let s = src(PieceSource::Element { xml: at.clone() });
+                if e.local_name().as_ref() == b"pPr" {
+                    if let Some(p) = open.last_mut() {
+                        p.xml = at.end..at.end;
+                    }
+                }
+                leaf(
+                    &e,
+                    &mut open,
+                    in_ppr,
+                    in_rpr,
+                    runs,
+                    &mut italic,
+                    &mut sdt,
+                    s,
+                );
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"p" => {
-                    if let Some(p) = open.pop() {
+                    if let Some(mut p) = open.pop() {
+                        p.xml.end = at.start;
                         paras.push(p.finish());
                     }
                 }
                 b"tc" => tables = tables.saturating_sub(1),
-                b"pPr" => in_ppr = false,
+                b"pPr" => {
+                    in_ppr = false;
+                    if let Some(p) = open.last_mut() {
+                        p.xml = at.end..at.end;
+                    }
+                }
                 b"rPr" => in_rpr = false,
                 b"r" => {
                     runs = runs.saturating_sub(1);
@@ -297,24 +483,40 @@ fn parse_document(xml: &[u8], limits: &Limits) -> Result<Parsed, XmlError> {
                 _ => {}
             },
             Event::Text(t) if in_t && skip == 0 => {
+                let s = src(PieceSource::Text {
+                    raw: at.clone(),
+                    tag: tracker.t_tag.clone(),
+                    cdata: false,
+                });
                 if let Some(p) = open.last_mut() {
-                    let s = t.unescape().map_err(|_| XmlError::Malformed)?;
-                    p.push(&s, italic);
+                    let text = t.unescape().map_err(|_| XmlError::Malformed)?;
+                    p.push_from(&text, italic, s);
                 }
             }
             Event::CData(t) if in_t && skip == 0 => {
+                let raw = at.start + 9..at.end.saturating_sub(3);
+                let s = src(PieceSource::Text {
+                    raw,
+                    tag: tracker.t_tag.clone(),
+                    cdata: true,
+                });
                 if let Some(p) = open.last_mut() {
-                    let s = std::str::from_utf8(&t).map_err(|_| XmlError::Malformed)?;
-                    p.push(s, italic);
+                    let text = std::str::from_utf8(&t).map_err(|_| XmlError::Malformed)?;
+                    p.push_from(text, italic, s);
                 }
             }
             _ => {}
         }
     }
-    Ok(Parsed { paras })
+    Ok(Parsed {
+        paras,
+        runs: tracker.runs,
+        prefix: tracker.prefix,
+    })
 }
 
 /// Elements that carry no content of their own (usually empty, `<w:tab/>`), in either form.
+#[allow(clippy::too_many_arguments)]
 fn leaf(
     e: &BytesStart<'_>,
     open: &mut [RawPara],
@@ -323,6 +525,7 @@ fn leaf(
     runs: u32,
     italic: &mut bool,
     sdt: &mut [bool],
+    src: Option<(PieceSource, usize)>,
 ) {
     let Some(p) = open.last_mut() else {
         if e.local_name().as_ref() == b"showingPlcHdr" {
@@ -348,8 +551,8 @@ fn leaf(
         return;
     }
     match e.local_name().as_ref() {
-        b"tab" | b"ptab" | b"br" | b"cr" if runs > 0 => p.push(" ", *italic),
-        b"noBreakHyphen" if runs > 0 => p.push("-", *italic),
+        b"tab" | b"ptab" | b"br" | b"cr" if runs > 0 => p.push_from(" ", *italic, src),
+        b"noBreakHyphen" if runs > 0 => p.push_from("-", *italic, src),
         b"i" if in_rpr && runs > 0 => *italic = on_off(e),
         b"rStyle"
             if in_rpr
@@ -468,15 +671,17 @@ fn resolve_style(id: &str, styles: &HashMap<String, StyleDef>) -> StyleKind {
 }
 
 /// Reads the paragraph styles of `word/styles.xml`.
-fn parse_styles(xml: &[u8], limits: &Limits) -> Result<HashMap<String, StyleDef>, XmlError> {
-    let mut reader = SafeXml::new(xml, limits);
+fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
+    let mut reader = new_reader(xml);
+    let mut depth = 0u32;
     let mut styles = HashMap::new();
     let mut current: Option<(String, StyleDef)> = None;
     let mut in_ppr = false;
     loop {
-        let event = reader.next()?;
+        let event = crate::zipxml::next_event(&mut reader, &mut depth)?;
         let (e, is_start) = match event {
             Event::Eof => break,
+            Event::DocType(_) => return Err(XmlError::Entities),
             Event::Start(e) => {
                 // Skip, without events, what holds nothing about paragraph styles (most of
                 // a styles.xml: latent styles, run and table formatting, other style types).
@@ -487,7 +692,10 @@ fn parse_styles(xml: &[u8], limits: &Limits) -> Result<HashMap<String, StyleDef>
                     _ => false,
                 };
                 if skip {
-                    reader.skip_to_end(e.name())?;
+                    reader
+                        .read_to_end(e.name())
+                        .map_err(|_| XmlError::Malformed)?;
+                    depth = depth.saturating_sub(1);
                     continue;
                 }
                 (e, true)
@@ -547,7 +755,10 @@ fn parse_styles(xml: &[u8], limits: &Limits) -> Result<HashMap<String, StyleDef>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zipxml::read_part_limited;
     use peermark_text::ParagraphKind;
+    use std::io::Cursor;
+    use zip::ZipArchive;
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
@@ -557,10 +768,7 @@ mod tests {
     }
 
     fn paras(inner: &str) -> Vec<RawPara> {
-        parse_document(&body(inner), &Limits::default())
-            .ok()
-            .unwrap()
-            .paras
+        parse_document(&body(inner)).ok().unwrap().paras
     }
 
     fn texts(inner: &str) -> Vec<String> {
@@ -631,9 +839,7 @@ mod tests {
         let xml = format!(
             r#"<w:styles {W}><w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" w:styleId="MyHead"><w:name w:val="My Head"/><w:basedOn w:val="berschrift1"/></w:style><w:style w:type="paragraph" w:styleId="Outline"><w:name w:val="Outline"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Bul"><w:name w:val="Bul"/><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr></w:style><w:style w:type="character" w:styleId="Heading1Char"><w:name w:val="Heading 1 Char"/></w:style></w:styles>"#
         );
-        let styles = parse_styles(xml.as_bytes(), &Limits::default())
-            .ok()
-            .unwrap();
+        let styles = parse_styles(xml.as_bytes()).ok().unwrap();
         assert_eq!(resolve_style("berschrift1", &styles), StyleKind::Heading);
         assert_eq!(resolve_style("MyHead", &styles), StyleKind::Heading);
         assert_eq!(resolve_style("Outline", &styles), StyleKind::Heading);
@@ -652,26 +858,42 @@ mod tests {
 
     #[test]
     fn malformed_xml_and_doctype_are_errors() {
-        let l = Limits::default();
         assert!(matches!(
-            parse_document(b"<w:document><w:body><w:p></w:body>", &l),
+            parse_document(b"<w:document><w:body><w:p></w:body>"),
             Err(XmlError::Malformed)
         ));
         assert!(matches!(
-            parse_document(
-                b"<w:document><w:p><w:r><w:t>&bogus;</w:t></w:r></w:p></w:document>",
-                &l
-            ),
+            parse_document(b"<w:document><w:p><w:r><w:t>&bogus;</w:t></w:r></w:p></w:document>"),
             Err(XmlError::Malformed)
         ));
         assert!(matches!(
-            parse_document(b"<!DOCTYPE d [<!ENTITY a \"b\">]><d/>", &l),
+            parse_document(b"<!DOCTYPE d [<!ENTITY a \"b\">]><d/>"),
             Err(XmlError::Entities)
         ));
+    }
+
+    #[test]
+    fn decompression_stops_at_the_limit() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file(MAIN_PART, options).unwrap();
+        zip.write_all(&vec![b' '; 1 << 20]).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 10_000);
+        let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
         assert!(matches!(
-            parse_styles(b"<!DOCTYPE d [<!ENTITY a \"b\">]><d/>", &l),
-            Err(XmlError::Entities)
+            read_part_limited(&mut archive, MAIN_PART, "docx", 4096),
+            Err(IngestError::PartTooLarge { .. })
         ));
+        assert_eq!(
+            read_part_limited(&mut archive, MAIN_PART, "docx", 2 << 20)
+                .ok()
+                .unwrap()
+                .len(),
+            1 << 20
+        );
     }
 
     #[test]
@@ -682,35 +904,32 @@ mod tests {
         );
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         zip.start_file(MAIN_PART, zip::write::SimpleFileOptions::default())
             .unwrap();
         zip.write_all(&utf16).unwrap();
         let bytes = zip.finish().unwrap().into_inner();
-        let doc = read(&bytes, "docx", &Limits::default()).unwrap();
+        let doc = read(&bytes, "docx").unwrap();
         assert_eq!(doc.paragraphs[0].text, "héllo");
     }
 
     #[test]
     fn not_word_files_are_named() {
-        let e = read(b"%PDF-1.4\n", "docx", &Limits::default()).unwrap_err();
+        let e = read(b"%PDF-1.4\n", "docx").unwrap_err();
         assert_eq!(
             e.to_string(),
             "not a Word document (it is a PDF renamed to .docx); ask for the essay saved as .docx"
         );
+        assert!(matches!(read(b"", "docx"), Err(IngestError::Empty)));
         assert!(matches!(
-            read(b"", "docx", &Limits::default()),
-            Err(IngestError::Empty)
-        ));
-        assert!(matches!(
-            read(b"just words", "docx", &Limits::default()),
+            read(b"just words", "docx"),
             Err(IngestError::NotWord {
                 actual: "a plain-text file",
                 ..
             })
         ));
         assert!(matches!(
-            read(b"\x00\x01\x02", "docx", &Limits::default()),
+            read(b"\x00\x01\x02", "docx"),
             Err(IngestError::Damaged { .. })
         ));
         let _ = ParagraphKind::Body;

@@ -1,5 +1,6 @@
-//! peermark's readers: finds submissions on disk and turns `.docx`, `.txt` and `.md` files
-//! into [`Document`]s whose every paragraph knows where its text came from.
+//! peermark's readers: finds submissions on disk and turns `.docx`, `.odt`, `.pdf`, `.html`,
+//! `.txt` and `.md` files into [`Document`]s whose every paragraph knows where its text came
+//! from.
 //!
 //! Nothing here touches the network: readers work on bytes already in memory, and the only
 //! file-system access is [`discover`] walking the folders it is given and [`read_file`]
@@ -8,17 +9,22 @@
 //! Error messages ([`IngestError`]'s `Display`) are one line, say what is wrong and what to
 //! do, and — for reader errors — do not name the file: the caller prefixes it.
 
-mod container;
 mod discover;
 mod docx;
+pub mod docx_map;
+mod html;
 mod limits;
 mod markdown;
+mod odt;
+mod pdf;
 mod sniff;
 mod text;
+mod zipxml;
 
 use std::path::{Path, PathBuf};
 
 pub use discover::{discover, Discovery, Skipped, Submission};
+pub use docx_map::{read_docx_mapped, DocxMap, MappedDocx};
 pub use limits::{parse_size, Limits, Size};
 pub use peermark_text::Document;
 
@@ -36,11 +42,11 @@ pub enum Format {
     Markdown,
     /// Legacy Word 97–2003 (`.doc`): always an error, unless the file is really a `.docx`.
     Doc,
-    /// OpenDocument text (`.odt`): not read yet.
+    /// OpenDocument text (`.odt`).
     Odt,
-    /// PDF (`.pdf`): not read yet.
+    /// PDF (`.pdf`): its text layer.
     Pdf,
-    /// HTML (`.html`, `.htm`): not read yet.
+    /// HTML (`.html`, `.htm`), such as an LMS online-text submission.
     Html,
     /// Rich Text Format (`.rtf`): not read yet.
     Rtf,
@@ -118,9 +124,22 @@ pub enum IngestError {
     },
     #[error("password-protected Word document; ask for an unprotected copy")]
     PasswordProtected,
+    /// An encrypted document other than Word (`what`: "PDF", "OpenDocument file").
+    #[error("password-protected {what}; ask for an unprotected copy")]
+    Locked { what: &'static str },
+    /// Named as one format but holding another (`actual` says what, e.g. "a Word document").
+    #[error("not {expected} (it is {actual} renamed to .{ext}); ask for the essay saved as .docx")]
+    WrongFormat {
+        expected: &'static str,
+        actual: &'static str,
+        ext: &'static str,
+    },
+    /// A PDF whose pages are images only: nothing to read without OCR.
+    #[error("this PDF has no text layer (it looks scanned or made of images); ask for the essay as .docx, or as a PDF saved from a word processor")]
+    ScannedPdf,
     #[error("legacy Word 97–2003 .doc file; open it in Word or LibreOffice and save as .docx")]
     LegacyDoc,
-    /// A format whose reader does not exist yet (odt, pdf, html, rtf).
+    /// A format whose reader does not exist yet (rtf).
     #[error("this format (.{ext}) is not read yet; save the essay as .docx or .txt")]
     Unsupported { ext: &'static str },
     /// A `.txt` or `.md` file that is not text (`detail` says why).
@@ -213,12 +232,17 @@ pub fn read_bytes_with(
             limit: limits.max_file_size,
         });
     }
+    // The zip and XML helpers every container reader uses read their limits from here.
+    let _limits = zipxml::with_limits(limits);
     let doc = match format {
-        Format::Docx => docx::read(bytes, "docx", limits),
-        Format::Doc => docx::read_doc(bytes, limits),
+        Format::Docx => docx::read(bytes, "docx"),
+        Format::Doc => docx::read_doc(bytes),
         Format::Txt => text::read(bytes, limits),
         Format::Markdown => markdown::read(bytes, limits),
-        Format::Odt | Format::Pdf | Format::Html | Format::Rtf => Err(IngestError::Unsupported {
+        Format::Odt => odt::read(bytes),
+        Format::Pdf => pdf::read(bytes),
+        Format::Html => html::read(bytes),
+        Format::Rtf => Err(IngestError::Unsupported {
             ext: format.extension(),
         }),
     }?;
@@ -295,8 +319,15 @@ mod tests {
                 ext: "docx",
             },
             IngestError::PasswordProtected,
+            IngestError::Locked { what: "PDF" },
+            IngestError::WrongFormat {
+                expected: "a PDF",
+                actual: "a Word document",
+                ext: "pdf",
+            },
+            IngestError::ScannedPdf,
             IngestError::LegacyDoc,
-            IngestError::Unsupported { ext: "odt" },
+            IngestError::Unsupported { ext: "rtf" },
             IngestError::NotText {
                 detail: "it looks binary",
             },
@@ -326,10 +357,10 @@ mod tests {
 
     #[test]
     fn formats_not_read_yet() {
-        let e = read_bytes(b"<p>hi</p>", Format::Html).unwrap_err();
+        let e = read_bytes(b"{\\rtf1 hi}", Format::Rtf).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "this format (.html) is not read yet; save the essay as .docx or .txt"
+            "this format (.rtf) is not read yet; save the essay as .docx or .txt"
         );
     }
 }

@@ -2,7 +2,15 @@
 
 use peermark_ingest::{read_bytes, Format};
 
-const FORMATS: [Format; 4] = [Format::Docx, Format::Txt, Format::Markdown, Format::Doc];
+const FORMATS: [Format; 7] = [
+    Format::Docx,
+    Format::Txt,
+    Format::Markdown,
+    Format::Doc,
+    Format::Odt,
+    Format::Pdf,
+    Format::Html,
+];
 
 /// A small deterministic generator (no dependency, same bytes every run).
 struct Lcg(u64);
@@ -47,6 +55,32 @@ fn damaged_docx_never_panics() {
         }
         for cut in (0..original.len()).step_by(997) {
             let _ = read_bytes(&original[..cut], Format::Docx);
+        }
+    }
+}
+
+#[test]
+fn damaged_odt_pdf_and_html_never_panic() {
+    let mut rng = Lcg(11);
+    for (rel, format, tries, step) in [
+        ("odt/libreoffice-essay.odt", Format::Odt, 150, 997),
+        ("pdf/libreoffice-essay.pdf", Format::Pdf, 60, 1999),
+        ("html/essay.html", Format::Html, 150, 97),
+    ] {
+        let original = fixture(rel);
+        for _ in 0..tries {
+            let mut bytes = original.clone();
+            for _ in 0..1 + rng.next() % 8 {
+                let i = (rng.next() as usize) % bytes.len();
+                bytes[i] = rng.next() as u8;
+            }
+            if let Err(e) = read_bytes(&bytes, format) {
+                let m = e.to_string();
+                assert!(!m.contains('\n'), "{rel}: {m}");
+            }
+        }
+        for cut in (0..original.len()).step_by(step) {
+            let _ = read_bytes(&original[..cut], format);
         }
     }
 }

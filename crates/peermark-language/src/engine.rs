@@ -9,7 +9,7 @@ use crate::rule::{Finding, Frame, Rule, SelfCode, SelfScope, Severity};
 use crate::settings::LanguageSettings;
 use crate::words::WordIndex;
 use peermark_text::{clauses, sentences, word_ranges, Document, Matcher, ParagraphKind};
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -44,9 +44,8 @@ enum PatKind {
 struct PatInfo {
     rule: usize,
     kind: PatKind,
-    /// The pattern with its `core` group, built the first time the pattern matches (most
-    /// never do in a given cohort, and building hundreds of them eagerly slowed start-up).
-    core: Option<(String, std::sync::OnceLock<Option<Regex>>)>,
+    /// Whether the pattern marks its `core` (the words quoted and replaced) as a group.
+    core: bool,
     field: &'static str,
     index: usize,
 }
@@ -311,13 +310,7 @@ impl RuleSet {
                         message,
                     };
                     let c = compile_pattern(&expand_macros(p, &macros)).map_err(err)?;
-                    let core = if c.has_core && kind != PatKind::NotWhen {
-                        // Checked by the rule set's matcher below, which compiles the same
-                        // pattern.
-                        Some((format!("(?i){}", c.regex), std::sync::OnceLock::new()))
-                    } else {
-                        None
-                    };
+                    let core = c.has_core && kind != PatKind::NotWhen;
                     pats.push(PatInfo {
                         rule: ri,
                         kind,
@@ -551,21 +544,13 @@ impl RuleSet {
                 not_when.push((info.rule, h.range.clone()));
                 continue;
             }
-            let core = match &info.core {
-                None => h.range.clone(),
-                Some((source, cell)) => match cell
-                    .get_or_init(|| RegexBuilder::new(source).size_limit(1 << 24).build().ok())
-                    .as_ref()
-                    .and_then(|re| re.captures_at(text, h.range.start))
-                {
-                    Some(caps) if caps.get(0).is_some_and(|m| m.start() == h.range.start) => {
-                        match caps.name("core") {
-                            Some(m) if m.start() < m.end() => m.range(),
-                            _ => continue,
-                        }
-                    }
+            let core = if info.core {
+                match matcher.group(h.pattern, text, h.range.clone(), "core") {
+                    Some(r) if r.start < r.end => r,
                     _ => continue,
-                },
+                }
+            } else {
+                h.range.clone()
             };
             cands.push(Cand {
                 rule: info.rule,

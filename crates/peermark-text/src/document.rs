@@ -124,6 +124,9 @@ pub struct Position {
 pub struct Document {
     pub paragraphs: Vec<Paragraph>,
     pub lines: SourceLines,
+    /// What the reader could not do exactly (e.g. a PDF whose paragraph breaks had to be
+    /// guessed): one sentence each, said to the learner and assessor in the row's `message`.
+    pub warnings: Vec<String>,
 }
 
 /// Headings that open a reference list (compared lower-case, without trailing `:`).
@@ -164,7 +167,11 @@ impl Document {
                 });
             }
         }
-        let mut doc = Document { paragraphs, lines };
+        let mut doc = Document {
+            paragraphs,
+            lines,
+            warnings: Vec::new(),
+        };
         doc.classify();
         doc
     }

@@ -468,6 +468,25 @@ impl Matcher {
         any
     }
 
+    /// The span of the capture group `name` within a match of phrase `pattern` found by
+    /// [`Matcher::find_all`] at `range` (raw `re:` phrases may name groups), or `None` when
+    /// the group took no part in the match.
+    pub fn group(
+        &self,
+        pattern: usize,
+        text: &str,
+        range: Range<usize>,
+        name: &str,
+    ) -> Option<Range<usize>> {
+        let re = self.regex(pattern)?;
+        let mut caps = re.create_captures();
+        // Searching only the match's own span gives the same match (look-around still sees
+        // the whole text) and keeps the search short.
+        let input = Input::new(text).range(range).anchored(Anchored::Yes);
+        re.search_captures(&input, &mut caps);
+        caps.get_group_by_name(name).map(|s| s.range())
+    }
+
     /// Matches with overlaps resolved: where two overlap, the longer one (then the earlier,
     /// then the lower pattern index) wins.
     pub fn find_longest(&self, text: &str) -> Vec<Hit> {

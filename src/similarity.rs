@@ -1,0 +1,548 @@
+//! Similar submissions: pairs in a cohort whose text largely overlaps, for the assessor to look
+//! at. Never a mark: the pairs only become assessor notes.
+//!
+//! Each essay's body (title and reference list excluded) becomes a sequence of normalised words
+//! (lower case, letters and digits only) and its *shingles*, the runs of
+//! `[similarity] shingle_words` consecutive words. Two essays are similar when the Jaccard
+//! share of their distinct shingles reaches `[similarity] threshold`. Small cohorts compare
+//! every pair exactly; larger ones first find candidate pairs by MinHash with locality-sensitive
+//! hashing (banding), then compare only those exactly, so 10,000 essays never make 50 million
+//! full comparisons. The overlapping passages are the runs of words covered by shared shingles,
+//! reported as paragraph and line ranges in each essay.
+
+use crate::result::{AssessorNote, MarkResult};
+use crate::rubric::spec::SimilaritySpec;
+use peermark_text::Document;
+use std::collections::{HashMap, HashSet};
+
+/// The kind of the assessor note for a similar pair.
+pub const NOTE_KIND: &str = "similar-text";
+
+/// MinHash values per essay.
+const SIGNATURE: usize = 128;
+/// Cohorts up to this size compare every pair exactly, without MinHash.
+const EXACT_UP_TO: usize = 200;
+/// LSH bands are chosen so that a pair at the threshold becomes a candidate at least this
+/// often.
+const RECALL_AT_THRESHOLD: f64 = 0.995;
+
+/// What similarity needs of one essay: its shingles in order, a MinHash signature and where
+/// its words are. About 4 bytes per word.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fingerprint {
+    /// Hash of the shingle starting at each word (`words - shingle_words + 1` of them).
+    shingles: Vec<u32>,
+    /// Body words.
+    words: u32,
+    shingle_words: u32,
+    /// MinHash signature over the distinct shingles (empty when the essay is too short).
+    signature: Vec<u32>,
+    /// (first word index, 1-based paragraph) of each body paragraph, in order.
+    paragraphs: Vec<(u32, u32)>,
+    /// (first word index, line) wherever the source line changes, in order.
+    lines: Vec<(u32, u32)>,
+}
+
+impl Fingerprint {
+    /// The fingerprint of a document's body words.
+    pub fn new(doc: &Document, settings: &SimilaritySpec) -> Self {
+        let k = settings.shingle_words.max(1);
+        let mut hashes: Vec<u64> = Vec::new();
+        let mut paragraphs = Vec::new();
+        let mut lines: Vec<(u32, u32)> = Vec::new();
+        for (i, p) in doc.paragraphs.iter().enumerate() {
+            if !p.is_body() {
+                continue;
+            }
+            let mut first = true;
+            for r in peermark_text::words::word_ranges(&p.text) {
+                let Some(h) = word_hash(&p.text[r.clone()]) else {
+                    continue;
+                };
+                let idx = hashes.len() as u32;
+                if first {
+                    paragraphs.push((idx, i as u32 + 1));
+                    first = false;
+                }
+                let line = line_of(p, r.start);
+                if lines.last().is_none_or(|&(_, l)| l != line) {
+                    lines.push((idx, line));
+                }
+                hashes.push(h);
+            }
+        }
+        let shingles: Vec<u32> = if hashes.len() >= k {
+            hashes
+                .windows(k)
+                .map(|w| {
+                    let h = w
+                        .iter()
+                        .fold(0x9e37_79b9_7f4a_7c15u64, |acc, &x| mix(acc ^ x));
+                    (h >> 32) as u32
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let signature = minhash(&distinct(&shingles));
+        Fingerprint {
+            shingles,
+            words: hashes.len() as u32,
+            shingle_words: k as u32,
+            signature,
+            paragraphs,
+            lines,
+        }
+    }
+
+    /// Paragraph and line of word `w`.
+    fn position(&self, w: u32) -> (u32, u32) {
+        let find = |v: &[(u32, u32)]| match v.binary_search_by(|&(i, _)| i.cmp(&w)) {
+            Ok(k) => v[k].1,
+            Err(0) => v.first().map(|x| x.1).unwrap_or(1),
+            Err(k) => v[k - 1].1,
+        };
+        (find(&self.paragraphs), find(&self.lines))
+    }
+
+    /// "paragraphs 2–6, lines 3–11" for the words `from..=to`.
+    fn describe(&self, from: u32, to: u32) -> String {
+        let (p1, l1) = self.position(from);
+        let (p2, l2) = self.position(to);
+        let range = |one: &str, many: &str, a: u32, b: u32| {
+            if a == b {
+                format!("{one} {a}")
+            } else {
+                format!("{many} {a}\u{2013}{b}")
+            }
+        };
+        format!(
+            "{}, {}",
+            range("paragraph", "paragraphs", p1, p2),
+            range("line", "lines", l1, l2)
+        )
+    }
+}
+
+/// A stretch of overlapping text in one essay and where it is in the other.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Passage {
+    /// First and last word (0-based body word indexes) here.
+    pub words: (u32, u32),
+    /// First and last word of the matching text in the other essay.
+    pub other_words: (u32, u32),
+    /// Where it starts here: (paragraph, line).
+    pub start: (u32, u32),
+    /// "paragraphs 2–6, lines 3–11" here and in the other essay.
+    pub here: String,
+    pub there: String,
+}
+
+/// Two submissions whose text largely overlaps (`a` < `b`, as indexes of the results).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimilarPair {
+    pub a: usize,
+    pub b: usize,
+    /// Jaccard share of distinct shingles, 0–1.
+    pub jaccard: f64,
+    /// Passages of `a` (with where they are in `b`), and of `b` (with where they are in `a`).
+    pub passages_a: Vec<Passage>,
+    pub passages_b: Vec<Passage>,
+}
+
+/// The source line of a byte of a paragraph (its origin's line: no character counting).
+fn line_of(p: &peermark_text::Paragraph, byte: usize) -> u32 {
+    match p.origin.binary_search_by(|o| o.byte.cmp(&byte)) {
+        Ok(i) => p.origin[i].line,
+        Err(0) => p.origin.first().map_or(1, |o| o.line),
+        Err(i) => p.origin[i - 1].line,
+    }
+}
+
+/// Sorted distinct shingles.
+fn distinct(shingles: &[u32]) -> Vec<u32> {
+    let mut v = shingles.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// A normalised word's hash: lower case, letters and digits only (`Don’t` = `dont`); `None`
+/// for a token without any.
+fn word_hash(word: &str) -> Option<u64> {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut any = false;
+    for c in word.chars().filter(|c| c.is_alphanumeric()) {
+        for l in c.to_lowercase() {
+            any = true;
+            let mut buf = [0u8; 4];
+            for b in l.encode_utf8(&mut buf).bytes() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+    any.then_some(h)
+}
+
+/// The splitmix64 finaliser: a fast, well-mixed 64-bit permutation.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// MinHash over distinct shingles with `SIGNATURE` multiply-shift hash functions.
+fn minhash(distinct: &[u32]) -> Vec<u32> {
+    if distinct.is_empty() {
+        return Vec::new();
+    }
+    let coeffs: Vec<(u64, u64)> = (0..SIGNATURE as u64)
+        .map(|j| (mix(2 * j + 1) | 1, mix(2 * j + 2)))
+        .collect();
+    let mut sig = vec![u32::MAX; SIGNATURE];
+    for &x in distinct {
+        let x = x as u64;
+        for (s, &(a, b)) in sig.iter_mut().zip(&coeffs) {
+            let v = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
+            if v < *s {
+                *s = v;
+            }
+        }
+    }
+    sig
+}
+
+/// Rows per LSH band for a threshold: the most rows (fewest false candidates) that still make
+/// a pair at the threshold a candidate with probability `RECALL_AT_THRESHOLD`.
+pub fn rows_per_band(threshold: f64) -> usize {
+    let mut best = 1;
+    for r in 1..=16usize {
+        let b = SIGNATURE / r;
+        let p = 1.0 - (1.0 - threshold.powi(r as i32)).powi(b as i32);
+        if p >= RECALL_AT_THRESHOLD {
+            best = r;
+        }
+    }
+    best
+}
+
+/// Exact Jaccard of two sorted distinct lists.
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+/// Candidate pairs (i < j): every pair for small cohorts, else those sharing an LSH bucket.
+fn candidates(prints: &[Option<&Fingerprint>], threshold: f64) -> Vec<(usize, usize)> {
+    let live: Vec<usize> = (0..prints.len())
+        .filter(|&i| prints[i].is_some_and(|f| !f.signature.is_empty()))
+        .collect();
+    if live.len() <= EXACT_UP_TO {
+        let mut out = Vec::new();
+        for (x, &i) in live.iter().enumerate() {
+            for &j in &live[x + 1..] {
+                out.push((i, j));
+            }
+        }
+        return out;
+    }
+    let r = rows_per_band(threshold);
+    let bands = SIGNATURE / r;
+    let mut pairs: HashSet<(usize, usize)> = HashSet::new();
+    for band in 0..bands {
+        let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
+        for &i in &live {
+            let sig = &prints[i].expect("live").signature[band * r..(band + 1) * r];
+            let key = sig.iter().fold(band as u64, |acc, &v| mix(acc ^ v as u64));
+            buckets.entry(key).or_default().push(i);
+        }
+        for members in buckets.values().filter(|m| m.len() > 1) {
+            for (x, &i) in members.iter().enumerate() {
+                for &j in &members[x + 1..] {
+                    pairs.insert((i.min(j), i.max(j)));
+                }
+            }
+        }
+    }
+    let mut out: Vec<(usize, usize)> = pairs.into_iter().collect();
+    out.sort_unstable();
+    out
+}
+
+/// Runs of words in `here` covered by shingles that `there` also has, at least `min_words`
+/// long, with where each run's shingles are in `there`.
+fn passages(here: &Fingerprint, there: &Fingerprint, min_words: usize) -> Vec<Passage> {
+    let mut first_in_there: HashMap<u32, u32> = HashMap::new();
+    for (i, &h) in there.shingles.iter().enumerate() {
+        first_in_there.entry(h).or_insert(i as u32);
+    }
+    let k = here.shingle_words;
+    let mut out = Vec::new();
+    // The current run: (first word, last word, min and max shingle index in `there`).
+    let mut run: Option<(u32, u32, u32, u32)> = None;
+    let flush = |run: Option<(u32, u32, u32, u32)>, out: &mut Vec<Passage>| {
+        if let Some((s, e, ts, te)) = run {
+            if (e - s + 1) as usize >= min_words {
+                let te_word = (te + there.shingle_words - 1).min(there.words.saturating_sub(1));
+                out.push(Passage {
+                    words: (s, e),
+                    other_words: (ts, te_word),
+                    start: here.position(s),
+                    here: here.describe(s, e),
+                    there: there.describe(ts, te_word),
+                });
+            }
+        }
+    };
+    for (i, h) in here.shingles.iter().enumerate() {
+        let Some(&t) = first_in_there.get(h) else {
+            continue;
+        };
+        let (s, e) = (i as u32, i as u32 + k - 1);
+        // A run goes on while the text here is contiguous and so is its match there (text
+        // inserted or removed on one side starts a new passage).
+        run = match run {
+            Some((rs, re, ts, te)) if s <= re + 1 && t > te && t <= te + k => {
+                Some((rs, re.max(e), ts, t))
+            }
+            other => {
+                flush(other, &mut out);
+                Some((s, e, t, t))
+            }
+        };
+    }
+    flush(run, &mut out);
+    out
+}
+
+/// Finds the similar pairs among fingerprints (indexes into `prints`; `None` for a
+/// submission that could not be read).
+pub fn find_pairs(prints: &[Option<&Fingerprint>], settings: &SimilaritySpec) -> Vec<SimilarPair> {
+    use rayon::prelude::*;
+    let sets: Vec<Option<Vec<u32>>> = prints
+        .par_iter()
+        .map(|p| p.map(|f| distinct(&f.shingles)))
+        .collect();
+    let cands = candidates(prints, settings.threshold);
+    let mut pairs: Vec<SimilarPair> = cands
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let j = jaccard(sets[a].as_deref()?, sets[b].as_deref()?);
+            if j < settings.threshold {
+                return None;
+            }
+            let (fa, fb) = (prints[a]?, prints[b]?);
+            Some(SimilarPair {
+                a,
+                b,
+                jaccard: j,
+                passages_a: passages(fa, fb, settings.min_passage_words),
+                passages_b: passages(fb, fa, settings.min_passage_words),
+            })
+        })
+        .collect();
+    pairs.sort_by_key(|p| (p.a, p.b));
+    pairs
+}
+
+/// Finds similar pairs among marked results (sorted by submission), adds an assessor note to
+/// both submissions of each pair, one per overlapping passage, and drops the fingerprints.
+/// Returns the pairs found (as indexes into `results`).
+pub fn annotate(results: &mut [MarkResult], settings: Option<&SimilaritySpec>) -> Vec<SimilarPair> {
+    let pairs = match settings {
+        Some(s) => {
+            let prints: Vec<Option<&Fingerprint>> =
+                results.iter().map(|r| r.fingerprint.as_deref()).collect();
+            find_pairs(&prints, s)
+        }
+        None => Vec::new(),
+    };
+    for p in &pairs {
+        let pct = (p.jaccard * 100.0).round();
+        for (me, other, passages) in [(p.a, p.b, &p.passages_a), (p.b, p.a, &p.passages_b)] {
+            let other_id = results[other].submission.clone();
+            let cue = format!("similar to {other_id}: {pct}% of word sequences shared");
+            let mut notes: Vec<AssessorNote> = passages
+                .iter()
+                .map(|ps| AssessorNote {
+                    kind: NOTE_KIND.into(),
+                    tier: None,
+                    cue: cue.clone(),
+                    paragraph: ps.start.0 as usize,
+                    line: ps.start.1,
+                    quote: format!("{} here match {} of {other_id}", ps.here, ps.there),
+                })
+                .collect();
+            if notes.is_empty() {
+                // Shared sequences spread thinly: still one note naming the pair.
+                notes.push(AssessorNote {
+                    kind: NOTE_KIND.into(),
+                    tier: None,
+                    cue,
+                    paragraph: 0,
+                    line: 0,
+                    quote: format!(
+                        "short shared passages throughout, none of {} words or more",
+                        settings.map(|s| s.min_passage_words).unwrap_or_default()
+                    ),
+                });
+            }
+            results[me].assessor_notes.extend(notes);
+        }
+    }
+    for r in results.iter_mut() {
+        r.fingerprint = None;
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use peermark_text::{Document, Hint, Paragraph, SourceLines};
+
+    fn settings() -> SimilaritySpec {
+        SimilaritySpec {
+            threshold: 0.3,
+            shingle_words: 5,
+            min_passage_words: 8,
+        }
+    }
+
+    fn doc(paras: &[&str]) -> Document {
+        let mut ps = vec![Paragraph::new("A title", Hint::Title)];
+        ps.extend(paras.iter().map(|t| Paragraph::new(*t, Hint::None)));
+        Document::new(ps, SourceLines::Extracted)
+    }
+
+    /// Deterministic pseudo-essays: `n` words drawn from a small vocabulary.
+    fn words(seed: u64, n: usize) -> String {
+        const V: &[&str] = &[
+            "hope",
+            "peer",
+            "support",
+            "recovery",
+            "I",
+            "felt",
+            "the",
+            "group",
+            "and",
+            "was",
+            "my",
+            "life",
+            "a",
+            "of",
+            "to",
+            "connection",
+            "choice",
+            "control",
+            "meaning",
+            "we",
+            "walked",
+            "talked",
+            "listened",
+            "learned",
+            "together",
+            "slowly",
+            "again",
+            "work",
+        ];
+        (0..n)
+            .map(|i| V[(mix(seed * 1_000_003 + i as u64) % V.len() as u64) as usize])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn normalised_words_ignore_case_and_punctuation() {
+        assert_eq!(word_hash("Don’t"), word_hash("dont"));
+        assert_eq!(word_hash("HOPE"), word_hash("hope"));
+        assert_eq!(word_hash("–"), None);
+    }
+
+    #[test]
+    fn identical_text_is_jaccard_one_and_distinct_text_is_low() {
+        let s = settings();
+        let a = Fingerprint::new(&doc(&[&words(1, 300)]), &s);
+        let b = Fingerprint::new(&doc(&[&words(1, 300)]), &s);
+        let c = Fingerprint::new(&doc(&[&words(2, 300)]), &s);
+        let pairs = find_pairs(&[Some(&a), Some(&b), Some(&c)], &s);
+        assert_eq!(pairs.len(), 1, "{pairs:?}");
+        assert_eq!((pairs[0].a, pairs[0].b), (0, 1));
+        assert!((pairs[0].jaccard - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_copied_paragraph_is_located_in_both_essays() {
+        let s = settings();
+        let shared = words(7, 60);
+        let a = doc(&[&words(10, 40), &shared, &words(11, 40)]);
+        let b = doc(&[&shared, &words(12, 10)]);
+        let (fa, fb) = (Fingerprint::new(&a, &s), Fingerprint::new(&b, &s));
+        let ps = passages(&fa, &fb, 8);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        // Paragraph 3 of `a` (the title is 1) matches paragraph 2 of `b`; extracted text has
+        // one line per paragraph and a blank line between.
+        assert_eq!(ps[0].start, (3, 5));
+        assert_eq!(ps[0].here, "paragraph 3, line 5");
+        assert_eq!(ps[0].there, "paragraph 2, line 3");
+        assert!(ps[0].words.1 - ps[0].words.0 + 1 >= 56);
+    }
+
+    #[test]
+    fn short_essays_have_no_shingles_and_are_never_similar() {
+        let s = settings();
+        let a = Fingerprint::new(&doc(&["Hope and me"]), &s);
+        assert!(a.signature.is_empty());
+        assert!(find_pairs(&[Some(&a), Some(&a)], &s).is_empty());
+    }
+
+    #[test]
+    fn rows_per_band_follow_the_threshold() {
+        assert!(rows_per_band(0.8) > rows_per_band(0.3));
+        for t in [0.2, 0.3, 0.5, 0.8] {
+            let r = rows_per_band(t);
+            let b = SIGNATURE / r;
+            let p = 1.0 - (1.0 - f64::powi(t, r as i32)).powi(b as i32);
+            assert!(p >= RECALL_AT_THRESHOLD, "t {t} r {r} p {p}");
+        }
+    }
+
+    #[test]
+    fn lsh_finds_the_same_pairs_as_exact_comparison_on_a_large_cohort() {
+        // 400 distinct essays plus three near-copies (every 15th word changed): the LSH path
+        // (over EXACT_UP_TO) must find exactly the copies.
+        let s = settings();
+        let mut texts: Vec<String> = (0..400).map(|i| words(100 + i, 250)).collect();
+        for (copy_of, _) in [(5usize, 0), (77, 1), (301, 2)] {
+            let mut w: Vec<String> = texts[copy_of].split(' ').map(str::to_string).collect();
+            for i in (0..w.len()).step_by(15) {
+                w[i] = "changed".into();
+            }
+            texts.push(w.join(" "));
+        }
+        let prints: Vec<Fingerprint> = texts
+            .iter()
+            .map(|t| Fingerprint::new(&doc(&[t]), &s))
+            .collect();
+        let refs: Vec<Option<&Fingerprint>> = prints.iter().map(Some).collect();
+        let found: Vec<(usize, usize)> = find_pairs(&refs, &s).iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(found, vec![(5, 400), (77, 401), (301, 402)]);
+    }
+}
