@@ -45,12 +45,20 @@ pub enum Command {
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only. Outputs are readable by you only\n(folders 0700, files 0600) unless --shared-output is given; nothing is written outside DIR."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark \"PSW101-Recovery story essay-88.zip\"          # a Moodle download\n  peermark mark submissions.zip --roster canvas-gradebook.csv  # a Canvas download\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only.\n\nLMS downloads (Moodle \"Download all submissions\", zipped or unzipped; Canvas\nsubmissions zips) are read in place, nothing extracted: each learner gets the\nsubmission id moodle-<participant> or canvas-<user id> and the gradebook's learner\nand learner_id columns. A learner who handed in several files gets one row: the essay\nis the .docx, else .odt, else .pdf, else .md, else .txt, else online text (.html),\nelse .rtf, else .doc; within one format the largest file; the other files are listed\nin the row's message.\n\nOutputs are readable by you only (folders 0700, files 0600) unless --shared-output is\ngiven; nothing is written outside DIR."
     )]
     Mark {
-        /// Files and folders to mark (folders are searched recursively).
+        /// Files, folders and zip archives to mark (folders are searched recursively; zips,
+        /// LMS downloads included, are read in place).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// A Canvas gradebook export (CSV) that turns Canvas user ids into learners' full names.
+        #[arg(long, value_name = "G.csv")]
+        roster: Option<PathBuf>,
+        /// Anonymous marking: learner names stay out of the gradebook, results, sheets and
+        /// report (submission ids and LMS numbers only) until `peermark export`.
+        #[arg(long)]
+        anonymous: bool,
         #[arg(long)]
         rubric: Option<PathBuf>,
         /// Output folder.
@@ -93,6 +101,11 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Put grades and feedback back into an LMS (Moodle or Canvas).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Rubric tools (for course leads).
     Rubric {
         #[command(subcommand)]
@@ -123,6 +136,50 @@ pub enum SheetKind {
     Docx,
     /// `annotated/<submission>.docx`: the essay with margin comments.
     Annotated,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Fill Moodle's offline grading worksheet (Grade, Feedback comments) and write
+    /// DIR/moodle-feedback.zip for "Upload multiple feedback files in a zip".
+    #[command(
+        after_help = "Example:\n  peermark export moodle --worksheet Grades.csv --results marked\n  peermark export moodle --worksheet Grades.csv --results marked --scale \"achieved=Competent,not_yet_achieved=Not yet competent\"\n\nOnly the Grade and Feedback comments cells of marked learners change; every other\nbyte (BOM, header, quoting, Last modified (grade), learners not marked) stays as\ndownloaded, so Moodle imports every row. Writes to --out, else DIR/<worksheet name>."
+    )]
+    Moodle {
+        /// The grading worksheet downloaded from Moodle (CSV).
+        #[arg(long, value_name = "W.csv")]
+        worksheet: PathBuf,
+        /// The folder `peermark mark --out` wrote.
+        #[arg(long, value_name = "DIR")]
+        results: PathBuf,
+        /// Where to write the filled worksheet (default DIR/<worksheet file name>).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// For a worksheet with a Scale column: the scale item for each outcome.
+        #[arg(long, value_name = "achieved=ITEM,not_yet_achieved=ITEM")]
+        scale: Option<String>,
+        /// The rubric marked with (for the support line that ends the feedback).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+    /// Fill one assignment column of a Canvas gradebook export by ID.
+    #[command(
+        after_help = "Example:\n  peermark export canvas --gradebook canvas-gradebook.csv --assignment \"Recovery story essay (40721)\" --results marked\n\nThe Points Possible row and every other cell stay as exported; scores are scaled to the\nassignment's points possible. Writes to --out, else DIR/<gradebook file name>."
+    )]
+    Canvas {
+        /// The gradebook exported from Canvas (CSV).
+        #[arg(long, value_name = "G.csv")]
+        gradebook: PathBuf,
+        /// The assignment column: "Title (id)", its title, or its id.
+        #[arg(long)]
+        assignment: String,
+        /// The folder `peermark mark --out` wrote.
+        #[arg(long, value_name = "DIR")]
+        results: PathBuf,
+        /// Where to write the filled gradebook (default DIR/<gradebook file name>).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -167,6 +224,8 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
         } => check(file, rubric, format, strict, sheet, &limits.limits()),
         Command::Mark {
             paths,
+            roster,
+            anonymous,
             rubric,
             out,
             jobs,
@@ -176,7 +235,16 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             limits,
         } => {
             report::files::set_shared_output(shared_output);
-            mark(paths, rubric, out, jobs, quiet, sheets, &limits.limits())
+            mark(
+                paths,
+                rubric,
+                out,
+                jobs,
+                quiet,
+                sheets,
+                LmsOptions { roster, anonymous },
+                &limits.limits(),
+            )
         }
         Command::Sample {
             dir,
@@ -185,6 +253,7 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             rubric,
             out,
         } => sample(dir, size, seed, rubric, out),
+        Command::Export { command } => export(command),
         Command::Rubric {
             command: RubricCommand::Check { rubric },
         } => {
@@ -328,6 +397,87 @@ fn check(
     Ok(Done::Ok)
 }
 
+/// `mark`'s LMS options.
+struct LmsOptions {
+    roster: Option<PathBuf>,
+    anonymous: bool,
+}
+
+fn export(command: ExportCommand) -> Result<Done, UsageError> {
+    let usage = |e: crate::lms::ExportError| UsageError(e.to_string());
+    match command {
+        ExportCommand::Moodle {
+            worksheet,
+            results,
+            out,
+            scale,
+            rubric,
+        } => {
+            let r = load(rubric.as_ref())?;
+            let s = crate::lms::moodle::export(&crate::lms::moodle::MoodleExport {
+                worksheet,
+                results,
+                out,
+                scale,
+                support_line: r.safeguarding_settings.support_line.clone(),
+            })
+            .map_err(usage)?;
+            eprintln!(
+                "filled {} worksheet row(s); {} left as downloaded → {}",
+                s.filled,
+                s.untouched,
+                s.out.display()
+            );
+            if let Some(z) = &s.zip {
+                eprintln!(
+                    "{} feedback file(s) for \"Upload multiple feedback files in a zip\" → {}",
+                    s.zipped,
+                    z.display()
+                );
+            }
+            report_unfilled(&s.without_row, &s.not_marked, "worksheet");
+        }
+        ExportCommand::Canvas {
+            gradebook,
+            assignment,
+            results,
+            out,
+        } => {
+            let s = crate::lms::canvas::export(&crate::lms::canvas::CanvasExport {
+                gradebook,
+                assignment,
+                results,
+                out,
+            })
+            .map_err(usage)?;
+            eprintln!(
+                "filled {} learner(s) in \"{}\"; {} row(s) left as exported → {}",
+                s.filled,
+                s.column,
+                s.untouched,
+                s.out.display()
+            );
+            report_unfilled(&s.without_row, &s.not_marked, "gradebook");
+        }
+    }
+    Ok(Done::Ok)
+}
+
+fn report_unfilled(without_row: &[String], not_marked: &[String], what: &str) {
+    if !without_row.is_empty() {
+        eprintln!(
+            "no {what} row for: {} (check that the {what} is for the same assignment)",
+            without_row.join(", ")
+        );
+    }
+    if !not_marked.is_empty() {
+        eprintln!(
+            "not filled, could not be marked: {} (mark these by hand)",
+            not_marked.join(", ")
+        );
+    }
+}
+
 fn mark(
     paths: Vec<PathBuf>,
     rubric: Option<PathBuf>,
@@ -335,11 +485,32 @@ fn mark(
     jobs: Option<usize>,
     quiet: bool,
     sheets: Vec<SheetKind>,
+    lms: LmsOptions,
     limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
-    let found = peermark_ingest::discover(&paths).map_err(|e| UsageError(e.to_string()))?;
+    let roster = match &lms.roster {
+        Some(p) => {
+            Some(crate::lms::roster::Roster::load(p).map_err(|e| UsageError(e.to_string()))?)
+        }
+        None => None,
+    };
+    let mut found = peermark_ingest::discover(&paths).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(roster) = &roster {
+        let missing = roster.apply(&mut found.submissions);
+        if !missing.is_empty() {
+            eprintln!(
+                "the roster does not list Canvas user id(s) {}; their rows keep the name from the download",
+                missing.join(", ")
+            );
+        }
+    }
+    if lms.anonymous {
+        for s in &mut found.submissions {
+            s.anonymise();
+        }
+    }
     for s in &found.skipped {
         eprintln!("skipped {}: {}", s.file, s.reason);
     }

@@ -10,6 +10,7 @@ pub mod agreement;
 pub mod analyse;
 pub mod cli;
 pub mod cli_limits;
+pub mod lms;
 pub mod moderation;
 pub mod report;
 pub mod result;
@@ -152,6 +153,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
     }
     MarkResult {
         submission: submission.to_string(),
+        learner: Default::default(),
         file: file.to_string(),
         peermark_version: VERSION.to_string(),
         rubric: rubric.reference(),
@@ -180,6 +182,8 @@ fn dedup_evidence(mut v: Vec<Evidence>) -> Vec<Evidence> {
 }
 
 /// Reads and marks one submission; any failure, a panic included, becomes its error row.
+/// A submission from an LMS download carries its learner, and its row's `message` lists the
+/// learner's other files (see [`lms::submission_notes`]).
 pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
     mark_submission_with(rubric, sub, &peermark_ingest::Limits::default())
 }
@@ -190,16 +194,17 @@ pub fn mark_submission_with(
     sub: &Submission,
     limits: &peermark_ingest::Limits,
 ) -> MarkResult {
-    guarded(rubric, sub, || {
-        let doc = peermark_ingest::read_file_with(&sub.path, sub.format, limits)
-            .map_err(|e| e.to_string())?;
+    let mut r = guarded(rubric, sub, || {
+        let doc = sub.read_with(limits).map_err(|e| e.to_string())?;
         let mut r = check_document(rubric, &doc, &sub.id, &sub.file);
         r.fingerprint = rubric
             .similarity
             .as_ref()
             .map(|s| Box::new(similarity::Fingerprint::new(&doc, s)));
         Ok(r)
-    })
+    });
+    lms::attach_learner(&mut r, sub);
+    r
 }
 
 /// Runs `run` for `sub`; an error or a panic becomes the submission's error row.

@@ -111,10 +111,33 @@ impl Outcome {
     }
 }
 
+/// Who a submission belongs to, for files from an LMS download (all `None` otherwise).
+/// Serialised flat into the result object as `learner`, `learner_id` (and `lms`, `late`
+/// when known).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct LearnerRef {
+    /// The learner's (or group's) name; `null` under blind or anonymous marking.
+    pub learner: Option<String>,
+    /// Moodle's participant number (group id for group submissions), Canvas's user id.
+    pub learner_id: Option<String>,
+    /// `"moodle"` or `"canvas"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lms: Option<String>,
+    /// Canvas marked the submission late.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub late: bool,
+    /// The learner's other files, not marked (also listed in `message`), for the sheet.
+    #[serde(skip)]
+    pub other_files: Vec<String>,
+}
+
 /// The result object of `cli.md`.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct MarkResult {
     pub submission: String,
+    /// `learner`, `learner_id` (LMS downloads; `null` otherwise).
+    #[serde(flatten)]
+    pub learner: LearnerRef,
     pub file: String,
     pub peermark_version: String,
     pub rubric: RubricRef,
@@ -151,6 +174,7 @@ impl MarkResult {
     pub fn error(submission: &str, file: &str, rubric: RubricRef, message: String) -> Self {
         MarkResult {
             submission: submission.to_string(),
+            learner: LearnerRef::default(),
             file: file.to_string(),
             peermark_version: crate::VERSION.to_string(),
             rubric,

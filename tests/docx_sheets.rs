@@ -729,7 +729,13 @@ fn assessor_only_text_is_in_no_sheet_and_no_annotated_copy() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let notes = common::read_csv(&out.join("assessor-notes.csv"));
     assert!(!notes.is_empty(), "the test essays raise assessor notes");
-    let flagged: Vec<&str> = notes.iter().map(|n| n["submission"].as_str()).collect();
+    // Safeguarding notes quote the essay; similar-text notes (these test essays are
+    // variations of each other) only give positions and do not hold a copy back.
+    let flagged: Vec<&str> = notes
+        .iter()
+        .filter(|n| n["kind"] == "safeguarding")
+        .map(|n| n["submission"].as_str())
+        .collect();
     // A copy of the essay would repeat the sentence: flagged essays get none.
     for id in &flagged {
         assert!(!out.join(format!("annotated/{id}.docx")).exists(), "{id}");

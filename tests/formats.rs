@@ -141,6 +141,7 @@ fn mark_gives_odt_pdf_and_html_the_marks_of_their_docx_twins() {
     let sheets: Vec<String> = std::fs::read_dir(out.join("feedback"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
         .collect();
     assert_eq!(sheets.len(), rows.len(), "{sheets:?}");
 }

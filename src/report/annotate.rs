@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::{Cursor, Read, Write as _};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A comment to anchor: paragraph index (0-based), byte range in its text, and the comment's
 /// paragraphs.
@@ -689,7 +689,7 @@ pub fn plain_docx(doc: &Document, comments: &[Comment], title: &str) -> Vec<u8> 
 /// Writes `DIR/annotated/<submission>.docx` for every marked submission without assessor
 /// notes; `sources` gives each submission's file.
 pub struct AnnotatedCopies {
-    pub sources: HashMap<String, (PathBuf, Format)>,
+    pub sources: HashMap<String, peermark_ingest::Submission>,
 }
 
 impl AnnotatedCopies {
@@ -697,7 +697,7 @@ impl AnnotatedCopies {
         AnnotatedCopies {
             sources: submissions
                 .iter()
-                .map(|s| (s.id.clone(), (s.path.clone(), s.format)))
+                .map(|s| (s.id.clone(), s.clone()))
                 .collect(),
         }
     }
@@ -726,18 +726,17 @@ impl Exporter for AnnotatedCopies {
                     && r.safeguarding.is_empty()
             })
             .try_for_each(|(r, name)| {
-                let Some((path, format)) = self.sources.get(&r.submission) else {
+                let Some(sub) = self.sources.get(&r.submission) else {
                     return Ok(());
                 };
-                let docm = path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("docm"));
+                let docm = sub.file.to_ascii_lowercase().ends_with(".docm");
                 let out = dir.join(format!("{name}.docx"));
                 // The file was read a moment ago; if it cannot be read or rewritten now, the
                 // learner still has the feedback sheet: say so and go on.
-                let made = std::fs::read(path)
+                let made = sub
+                    .bytes()
                     .map_err(|e| AnnotateError::Read(e.to_string()))
-                    .and_then(|bytes| annotate(&bytes, *format, docm, r));
+                    .and_then(|bytes| annotate(&bytes, sub.format, docm, r));
                 match made {
                     Ok((docx, _)) => write_atomically(&out, &docx),
                     Err(e) => {

@@ -1,6 +1,6 @@
 //! `DIR/gradebook.csv`: one row per submission, for course leads and LMS imports.
 //!
-//! Columns (`cli.md`): `submission,file,words,<criterion ids in rubric order>,score,outcome,
+//! Columns (`cli.md`): `submission,learner,learner_id,file,words,<criterion ids in rubric order>,score,outcome,
 //! lapses,status,message`. Programs read columns by name, so later issues may add columns.
 
 use super::{safe_cell, write_atomically, Exporter, ReportContext, ReportError};
@@ -37,7 +37,7 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
 
-    let mut header: Vec<&str> = vec!["submission", "file", "words"];
+    let mut header: Vec<&str> = vec!["submission", "learner", "learner_id", "file", "words"];
     header.extend(ctx.criteria.iter().map(|(id, _)| id.as_str()));
     header.extend(["score", "outcome", "lapses", "status", "message"]);
     w.write_record(&header)?;
@@ -46,6 +46,8 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
         let marked = r.status == Status::Marked;
         let mut row: Vec<String> = vec![
             safe_cell(&r.submission),
+            safe_cell(r.learner.learner.as_deref().unwrap_or_default()),
+            safe_cell(r.learner.learner_id.as_deref().unwrap_or_default()),
             safe_cell(&r.file),
             r.words.map(|n| n.to_string()).unwrap_or_default(),
         ];
@@ -68,7 +70,8 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
             String::new()
         });
         row.push(if marked { "marked" } else { "error" }.to_string());
-        // Marked rows carry a message too when the reader could not do something exactly.
+        // Why, for errors; for marked rows, what the reader could not do exactly and, for
+        // LMS rows, the learner's other files and lateness.
         row.push(safe_cell(r.message.as_deref().unwrap_or_default()));
         w.write_record(&row)?;
     }
@@ -87,7 +90,7 @@ mod tests {
         let csv = gradebook_csv(&[], &context());
         assert_eq!(
             csv,
-            "submission,file,words,personal_story,recovery_language,score,outcome,lapses,status,message\n"
+            "submission,learner,learner_id,file,words,personal_story,recovery_language,score,outcome,lapses,status,message\n"
         );
     }
 
@@ -98,11 +101,11 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[1],
-            "e01,cohort/e01.txt,1512,3,2,86.7,achieved,1,marked,"
+            "e01,,,cohort/e01.txt,1512,3,2,86.7,achieved,1,marked,"
         );
         assert_eq!(
             lines[2],
-            "e02,cohort/e02.docx,,,,,,,error,e02.docx is not a readable Word file; save it again and resubmit"
+            "e02,,,cohort/e02.docx,,,,,,,error,e02.docx is not a readable Word file; save it again and resubmit"
         );
         assert!(!csv.contains('\r'));
         assert!(csv.ends_with('\n'));
@@ -118,7 +121,7 @@ mod tests {
         let csv = gradebook_csv(&[r, e], &context());
         let lines: Vec<&str> = csv.lines().collect();
         assert!(
-            lines[1].starts_with("'=cmd,'+evil.txt,1512,"),
+            lines[1].starts_with("'=cmd,,,'+evil.txt,1512,"),
             "{}",
             lines[1]
         );
@@ -132,7 +135,7 @@ mod tests {
         let csv = gradebook_csv(&[r], &context());
         assert_eq!(
             csv.lines().nth(1).unwrap(),
-            "e01,cohort/e01.txt,1512,3,,86.7,achieved,1,marked,"
+            "e01,,,cohort/e01.txt,1512,3,,86.7,achieved,1,marked,"
         );
     }
 }

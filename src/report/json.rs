@@ -87,6 +87,7 @@ pub(crate) mod fixtures {
     pub fn marked_result() -> MarkResult {
         MarkResult {
             submission: "e01".into(),
+            learner: LearnerRef::default(),
             file: "cohort/e01.txt".into(),
             peermark_version: "0.1.0".into(),
             rubric: rubric(),

@@ -50,6 +50,18 @@ pub fn sheet_md(r: &MarkResult, ctx: &ReportContext) -> String {
             let _ = writeln!(out, "Submission **{}**\n", md_text(&r.submission));
         }
     }
+    if let Some(name) = r.learner.learner.as_deref() {
+        let _ = writeln!(out, "Learner: **{}**\n", md_text(name));
+    }
+    if !r.learner.other_files.is_empty() {
+        let _ = writeln!(
+            out,
+            "You handed in more than one file; this feedback is about **{}**. Also handed in, \
+             not marked: {}.\n",
+            md_text(r.file.rsplit(['/', '!']).next().unwrap_or_default()),
+            md_text(&r.learner.other_files.join("; "))
+        );
+    }
     if r.status == Status::Error {
         error_body(&mut out, r);
     } else {
@@ -347,6 +359,12 @@ fn md_cell(s: &str) -> String {
 /// output (Markdown and Word sheets, annotated copies) is named from these.
 pub fn sheet_names(results: &[MarkResult]) -> Vec<String> {
     super::files::unique_file_names(results.iter().map(|r| r.submission.as_str()))
+}
+
+/// The file stem of one submission's sheet on its own: its id made safe
+/// ([`super::files::safe_file_name`]); a batch uses [`sheet_names`].
+pub fn sheet_file_stem(submission: &str) -> String {
+    super::files::safe_file_name(submission)
 }
 
 #[cfg(test)]

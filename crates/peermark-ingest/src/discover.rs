@@ -5,18 +5,98 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
+use crate::archive::{Archive, Member};
+use crate::lms::Learner;
 use crate::{Format, IngestError};
 
 /// A file to mark.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Submission {
-    /// The submission id (`cli.md`, "Submission ids and order").
+    /// The submission id (`cli.md`, "Submission ids and order"); for LMS downloads
+    /// `moodle-<participant>` or `canvas-<user id>`.
     pub id: String,
-    /// The path as found: as given on the command line, joined with the path inside a folder.
+    /// The path as found: as given on the command line, joined with the path inside a folder
+    /// (`archive.zip!member/path` for a member of a zip).
     pub file: String,
-    /// Where to read it.
+    /// Where to read it (the archive, for a member of a zip).
     pub path: PathBuf,
     pub format: Format,
+    /// Who it belongs to, for files from an LMS download.
+    pub learner: Option<Learner>,
+    /// The learner's other files, not marked (their paths within the learner's submission,
+    /// each with why), so that no file is silently dropped.
+    pub others: Vec<String>,
+    /// Set for a member of a zip archive.
+    pub member: Option<Member>,
+    /// Set when there is nothing to read (a damaged zip, a learner with no essay file).
+    pub problem: Option<Problem>,
+    /// Where the learner's name is in `file` (to anonymise it).
+    pub name_span: Option<std::ops::Range<usize>>,
+}
+
+/// Why a submission cannot be read before any reader runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A zip archive that cannot be opened.
+    DamagedZip(&'static str),
+    /// An LMS learner whose files include no essay format (the files are listed).
+    NoEssay(String),
+}
+
+impl Submission {
+    /// Reads the submission: from disk, or from its zip archive in memory.
+    pub fn read(&self) -> Result<crate::Document, IngestError> {
+        self.read_with(&crate::Limits::default())
+    }
+
+    /// [`read`](Self::read) within `limits` (an archive member is held to
+    /// [`crate::Limits::max_file_size`] like a file).
+    pub fn read_with(&self, limits: &crate::Limits) -> Result<crate::Document, IngestError> {
+        match &self.problem {
+            Some(Problem::DamagedZip(detail)) => {
+                return Err(IngestError::Damaged { ext: "zip", detail })
+            }
+            Some(Problem::NoEssay(files)) => {
+                return Err(IngestError::NoEssayFile {
+                    files: files.clone(),
+                })
+            }
+            None => {}
+        }
+        match &self.member {
+            Some(m) => crate::read_bytes_with(&m.read(limits.max_file_size)?, self.format, limits),
+            None => crate::read_file_with(&self.path, self.format, limits),
+        }
+    }
+
+    /// The submission's raw bytes: from disk, or from its zip archive in memory (for writers
+    /// that rework the learner's own file, such as annotated copies).
+    pub fn bytes(&self) -> Result<Vec<u8>, IngestError> {
+        match &self.member {
+            Some(m) => m.read(crate::MAX_BYTES),
+            None => std::fs::read(&self.path).map_err(|e| IngestError::Io(e.to_string())),
+        }
+    }
+
+    /// Anonymous marking: forgets the learner's name and replaces it in `file` with
+    /// `Participant` (Moodle's word under blind marking) or `student` (Canvas).
+    pub fn anonymise(&mut self) {
+        if let Some(l) = &mut self.learner {
+            l.name = None;
+            if let Some(span) = self.name_span.take() {
+                if self.file.is_char_boundary(span.start)
+                    && self.file.is_char_boundary(span.end)
+                    && span.end <= self.file.len()
+                {
+                    let word = match l.lms {
+                        crate::Lms::Moodle => "Participant",
+                        crate::Lms::Canvas => "student",
+                    };
+                    self.file.replace_range(span, word);
+                }
+            }
+        }
+    }
 }
 
 /// A file or folder that was found but is not a submission.
@@ -65,6 +145,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
             _ => walk_error(e),
         })?;
         let shown = arg.to_string_lossy().into_owned();
+        w.container = match arg.parent() {
+            Some(p) if !meta.is_dir() => p.to_string_lossy().into_owned(),
+            _ => shown.clone(),
+        };
         if meta.is_dir() {
             let root = fs::canonicalize(arg).map_err(walk_error)?;
             let entries = read_sorted(arg).map_err(walk_error)?;
@@ -102,6 +186,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
         }
     }
     let found = w.dedup();
+    let (found, mut lms_submissions) = crate::lms::group(found, std::mem::take(&mut w.extras));
     let ids = assign_ids(&found);
     let mut submissions: Vec<Submission> = found
         .into_iter()
@@ -111,8 +196,15 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
             file: f.file,
             path: f.path,
             format: f.format,
+            learner: None,
+            others: Vec::new(),
+            member: f.member,
+            problem: f.problem,
+            name_span: None,
         })
         .collect();
+    submissions.append(&mut lms_submissions);
+    unique_ids(&mut submissions);
     submissions.sort_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
     Ok(Discovery {
         submissions,
@@ -122,16 +214,51 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
 
 const LOCK_FILE: &str = "Office lock file, not an essay";
 
-struct Found {
-    file: String,
-    path: PathBuf,
+fn not_a_submission(path: &Path) -> String {
+    match path.extension() {
+        Some(ext) => format!("not a submission (.{})", ext.to_string_lossy()),
+        None => "not a submission (no extension)".to_string(),
+    }
+}
+
+/// Makes every id unique (ignoring case): later duplicates get `-2`, `-3`, …
+fn unique_ids(subs: &mut [Submission]) {
+    let mut taken: HashSet<String> = HashSet::new();
+    for s in subs.iter_mut() {
+        let base = s.id.clone();
+        let mut n = 1;
+        while !taken.insert(s.id.to_lowercase()) {
+            n += 1;
+            s.id = format!("{base}-{n}");
+        }
+    }
+}
+
+pub(crate) struct Found {
+    pub(crate) file: String,
+    pub(crate) path: PathBuf,
     /// Path relative to its input folder, `/`-separated (the file name for a file given
-    /// directly).
-    rel: String,
-    format: Format,
+    /// directly; the member's path for a member of a zip).
+    pub(crate) rel: String,
+    pub(crate) format: Format,
     canonical: PathBuf,
     /// Found through a symbolic link.
     linked: bool,
+    /// The input folder, zip archive or (for a file given directly) parent folder it was
+    /// found in: LMS learners are grouped within one container.
+    pub(crate) container: String,
+    /// Size in bytes (uncompressed, for a member of a zip).
+    pub(crate) size: u64,
+    pub(crate) member: Option<Member>,
+    pub(crate) problem: Option<Problem>,
+}
+
+/// A file found that is not a submission format (kept so that an LMS learner's other files
+/// can be listed in their row).
+pub(crate) struct Extra {
+    pub(crate) container: String,
+    pub(crate) rel: String,
+    pub(crate) file: String,
 }
 
 #[derive(Default)]
@@ -142,6 +269,10 @@ struct Walker {
     dirs: HashSet<PathBuf>,
     /// Symbolic links to folders inside the walked folder: (path, shown, rel, canonical).
     linked_dirs: Vec<(PathBuf, String, String, PathBuf)>,
+    /// Files that are not a submission format.
+    extras: Vec<Extra>,
+    /// The container of the files being found now.
+    container: String,
 }
 
 fn read_sorted(dir: &Path) -> std::io::Result<Vec<fs::DirEntry>> {
@@ -229,15 +360,25 @@ impl Walker {
     }
 
     fn file(&mut self, path: PathBuf, shown: String, rel: String, linked: bool) {
+        let is_zip = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if is_zip {
+            self.archive(path, shown, rel, linked);
+            return;
+        }
         let Some(format) = Format::from_path(&path) else {
-            let reason = match path.extension() {
-                Some(ext) => format!("not a submission (.{})", ext.to_string_lossy()),
-                None => "not a submission (no extension)".to_string(),
-            };
+            let reason = not_a_submission(&path);
+            self.extras.push(Extra {
+                container: self.container.clone(),
+                rel,
+                file: shown.clone(),
+            });
             self.skip(shown, reason);
             return;
         };
         let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         self.found.push(Found {
             file: shown,
             path,
@@ -245,7 +386,80 @@ impl Walker {
             format,
             canonical,
             linked,
+            container: self.container.clone(),
+            size,
+            member: None,
+            problem: None,
         });
+    }
+
+    /// A zip archive: its members are found (read in place, never extracted); a zip that
+    /// cannot be opened gets its own error row.
+    fn archive(&mut self, path: PathBuf, shown: String, rel: String, linked: bool) {
+        let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let (archive, entries) = match Archive::open(&path) {
+            Ok(a) => a,
+            Err(detail) => {
+                self.found.push(Found {
+                    file: shown,
+                    path,
+                    rel,
+                    format: Format::Docx,
+                    canonical,
+                    linked,
+                    container: self.container.clone(),
+                    size: 0,
+                    member: None,
+                    problem: Some(Problem::DamagedZip(detail)),
+                });
+                return;
+            }
+        };
+        let container = shown.clone();
+        for e in entries {
+            let member_shown = format!("{shown}!{}", e.name);
+            let base = e.name.rsplit('/').next().unwrap_or_default();
+            let hidden = e
+                .name
+                .split('/')
+                .any(|c| c.starts_with('.') || c == "__MACOSX");
+            if hidden {
+                self.skip(member_shown, "hidden file");
+                continue;
+            }
+            if base.starts_with("~$") {
+                self.skip(member_shown, LOCK_FILE);
+                continue;
+            }
+            let Some(format) = Format::from_path(Path::new(base)) else {
+                let reason = not_a_submission(Path::new(base));
+                self.extras.push(Extra {
+                    container: container.clone(),
+                    rel: e.name.clone(),
+                    file: member_shown.clone(),
+                });
+                self.skip(member_shown, reason);
+                continue;
+            };
+            let mut member_canonical = canonical.clone().into_os_string();
+            member_canonical.push(format!("!{}", e.index));
+            self.found.push(Found {
+                file: member_shown,
+                path: path.clone(),
+                rel: e.name.clone(),
+                format,
+                canonical: PathBuf::from(member_canonical),
+                linked,
+                container: container.clone(),
+                size: e.size,
+                member: Some(Member {
+                    archive: archive.clone(),
+                    index: e.index,
+                    name: e.name,
+                }),
+                problem: None,
+            });
+        }
     }
 
     /// A file found more than once (given twice, or through a link) is kept once: where it
@@ -366,6 +580,10 @@ mod tests {
                 format: Format::Txt,
                 canonical: PathBuf::from(r),
                 linked: false,
+                container: String::new(),
+                size: 0,
+                member: None,
+                problem: None,
             })
             .collect();
         assign_ids(&found)

@@ -9,11 +9,13 @@
 //! Error messages ([`IngestError`]'s `Display`) are one line, say what is wrong and what to
 //! do, and — for reader errors — do not name the file: the caller prefixes it.
 
+mod archive;
 mod discover;
 mod docx;
 pub mod docx_map;
 mod html;
 mod limits;
+mod lms;
 mod markdown;
 mod odt;
 mod pdf;
@@ -23,9 +25,11 @@ mod zipxml;
 
 use std::path::{Path, PathBuf};
 
-pub use discover::{discover, Discovery, Skipped, Submission};
+pub use archive::{Archive, Member};
+pub use discover::{discover, Discovery, Problem, Skipped, Submission};
 pub use docx_map::{read_docx_mapped, DocxMap, MappedDocx};
 pub use limits::{parse_size, Limits, Size};
+pub use lms::{parse_lms_name, Learner, Lms, LmsName, ESSAY_PREFERENCE};
 pub use peermark_text::Document;
 
 /// The default largest file [`read_file`] reads ([`Limits::max_file_size`]).
@@ -167,6 +171,9 @@ pub enum IngestError {
     /// XML nested deeper than [`Limits::max_xml_depth`].
     #[error("the .{ext} has XML nested over {limit} levels deep, which peermark does not read; save it again from Word or LibreOffice (the limit is set with --max-xml-depth)")]
     TooDeep { ext: &'static str, limit: u32 },
+    /// An LMS learner whose files include none in an essay format (`files` lists them).
+    #[error("no essay file among this learner's files ({files}); ask for the essay as .docx, .odt, .pdf or .txt")]
+    NoEssayFile { files: String },
 }
 
 impl IngestError {
