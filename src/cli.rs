@@ -478,6 +478,7 @@ fn report_unfilled(without_row: &[String], not_marked: &[String], what: &str) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn mark(
     paths: Vec<PathBuf>,
     rubric: Option<PathBuf>,

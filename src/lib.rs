@@ -303,6 +303,11 @@ mod tests {
             file: "cohort/e07.docx".into(),
             path: "cohort/e07.docx".into(),
             format: Format::Docx,
+            learner: None,
+            others: Vec::new(),
+            member: None,
+            problem: None,
+            name_span: None,
         };
         let r = guarded(&rubric, &sub, || panic!("boom in the analysis"));
         assert_eq!(r.status, result::Status::Error);
