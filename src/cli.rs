@@ -40,10 +40,12 @@ pub enum Command {
         /// Also write the feedback sheet as a Word document to this file (e.g. sheet.docx).
         #[arg(long, value_name = "FILE.docx")]
         sheet: Option<PathBuf>,
+        #[command(flatten)]
+        limits: crate::cli_limits::LimitArgs,
     },
     /// Mark every submission under the paths, in parallel (for assessors).
     #[command(
-        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark \"PSW101-Recovery story essay-88.zip\"          # a Moodle download\n  peermark mark submissions.zip --roster canvas-gradebook.csv  # a Canvas download\n  peermark mark resubmitted/ --out marked-2 --previous marked --carry-overrides\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only.\n\nLMS downloads (Moodle \"Download all submissions\", zipped or unzipped; Canvas\nsubmissions zips) are read in place, nothing extracted: each learner gets the\nsubmission id moodle-<participant> or canvas-<user id> and the gradebook's learner\nand learner_id columns. A learner who handed in several files gets one row: the essay\nis the .docx, else .odt, else .pdf, else .md, else .txt, else online text (.html),\nelse .rtf, else .doc; within one format the largest file; the other files are listed\nin the row's message.\n\nApplies the assessor's overrides in DIR/overrides.csv when it exists (see `peermark\noverride --help`); never changes that file except to append overrides carried forward\nwith --carry-overrides."
+        after_help = "Examples:\n  peermark mark samples/\n  peermark mark cohort/ late/ --out marked --jobs 2\n  peermark mark \"PSW101-Recovery story essay-88.zip\"          # a Moodle download\n  peermark mark submissions.zip --roster canvas-gradebook.csv  # a Canvas download\n  peermark mark resubmitted/ --out marked-2 --previous marked --carry-overrides\n\nWrites DIR/gradebook.csv, DIR/results.json, DIR/feedback/<submission>.md and .docx,\nDIR/annotated/<submission>.docx (the essay with margin comments),\nDIR/assessor-notes.csv (for the assessor only) and DIR/report.html (the cohort at a\nglance). `--sheets md` writes the Markdown sheets only.\n\nLMS downloads (Moodle \"Download all submissions\", zipped or unzipped; Canvas\nsubmissions zips) are read in place, nothing extracted: each learner gets the\nsubmission id moodle-<participant> or canvas-<user id> and the gradebook's learner\nand learner_id columns. A learner who handed in several files gets one row: the essay\nis the .docx, else .odt, else .pdf, else .md, else .txt, else online text (.html),\nelse .rtf, else .doc; within one format the largest file; the other files are listed\nin the row's message.\n\nApplies the assessor's overrides in DIR/overrides.csv when it exists (see `peermark\noverride --help`); never changes that file except to append overrides carried forward\nwith --carry-overrides.\n\nOutputs are readable by you only (folders 0700, files 0600) unless --shared-output is\ngiven; nothing is written outside DIR."
     )]
     Mark {
         /// Files, folders and zip archives to mark (folders are searched recursively; zips,
@@ -68,6 +70,12 @@ pub enum Command {
         /// No progress bar or summary.
         #[arg(long)]
         quiet: bool,
+        /// Write outputs with the usual modes (readable by others as the umask allows)
+        /// instead of owner-only (folders 0700, files 0600).
+        #[arg(long)]
+        shared_output: bool,
+        #[command(flatten)]
+        limits: crate::cli_limits::LimitArgs,
         /// Which sheets to write: md (feedback/*.md), docx (feedback/*.docx), annotated
         /// (annotated/*.docx, the essay with margin comments). Default: all of them.
         #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
@@ -254,7 +262,8 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             format,
             strict,
             sheet,
-        } => check(file, rubric, format, strict, sheet),
+            limits,
+        } => check(file, rubric, format, strict, sheet, &limits.limits()),
         Command::Mark {
             paths,
             roster,
@@ -265,16 +274,22 @@ pub fn run(cli: Cli) -> Result<Done, UsageError> {
             quiet,
             sheets,
             review,
-        } => mark(
-            paths,
-            rubric,
-            out,
-            jobs,
-            quiet,
-            sheets,
-            LmsOptions { roster, anonymous },
-            review,
-        ),
+            shared_output,
+            limits,
+        } => {
+            report::files::set_shared_output(shared_output);
+            mark(
+                paths,
+                rubric,
+                out,
+                jobs,
+                quiet,
+                sheets,
+                LmsOptions { roster, anonymous },
+                review,
+                &limits.limits(),
+            )
+        }
         Command::Override {
             submission,
             criterion,
@@ -384,16 +399,18 @@ fn check(
     format: CheckFormat,
     strict: bool,
     sheet: Option<PathBuf>,
+    limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
     let (doc, submission, shown) = if file.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
+            .take(limits.max_file_size.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
         (
-            crate::read_stdin_text(&bytes),
+            crate::read_stdin_text_with(&bytes, limits),
             "stdin".to_string(),
             "-".to_string(),
         )
@@ -416,7 +433,7 @@ fn check(
             .unwrap_or("essay")
             .to_string();
         (
-            peermark_ingest::read_file(&file, fmt),
+            peermark_ingest::read_file_with(&file, fmt, limits),
             stem,
             file.display().to_string(),
         )
@@ -544,6 +561,7 @@ fn mark(
     sheets: Vec<SheetKind>,
     lms: LmsOptions,
     review_args: crate::review::ReviewArgs,
+    limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
     let ctx = crate::report_context(&r);
@@ -599,16 +617,18 @@ fn mark(
         .num_threads(jobs.unwrap_or(0))
         .build()
         .map_err(|e| UsageError(format!("cannot start {jobs:?} jobs: {e}")))?;
-    let mut results = pool.install(|| crate::mark_batch(&r, &found.submissions, &|| bar.inc(1)));
+    let mut results =
+        pool.install(|| crate::mark_batch_with(&r, &found.submissions, limits, &|| bar.inc(1)));
     bar.finish_and_clear();
     review.apply(&r, &mut results, &review_args, quiet)?;
 
-    std::fs::create_dir_all(&out).map_err(|e| {
+    report::files::create_dir_all(&out).map_err(|e| {
         UsageError(format!(
             "{}: cannot create the output folder: {e}",
             out.display()
         ))
     })?;
+    report::files::remove_stale_temp_files(&out);
     let sheets = if sheets.is_empty() {
         vec![SheetKind::Md, SheetKind::Docx, SheetKind::Annotated]
     } else {

@@ -10,6 +10,7 @@ pub mod agree;
 pub mod agreement;
 pub mod analyse;
 pub mod cli;
+pub mod cli_limits;
 pub mod lms;
 pub mod moderation;
 pub mod overrides;
@@ -189,21 +190,34 @@ fn dedup_evidence(mut v: Vec<Evidence>) -> Vec<Evidence> {
 /// A submission from an LMS download carries its learner, and its row's `message` lists the
 /// learner's other files (see [`lms::submission_notes`]).
 pub fn mark_submission(rubric: &Rubric, sub: &Submission) -> MarkResult {
-    let mut r = mark_submission_alone(rubric, sub);
-    lms::attach_learner(&mut r, sub);
-    r
+    mark_submission_with(rubric, sub, &peermark_ingest::Limits::default())
 }
 
-fn mark_submission_alone(rubric: &Rubric, sub: &Submission) -> MarkResult {
-    let run = || -> Result<MarkResult, String> {
-        let doc = sub.read().map_err(|e| e.to_string())?;
+/// [`mark_submission`] reading within `limits`.
+pub fn mark_submission_with(
+    rubric: &Rubric,
+    sub: &Submission,
+    limits: &peermark_ingest::Limits,
+) -> MarkResult {
+    let mut r = guarded(rubric, sub, || {
+        let doc = sub.read_with(limits).map_err(|e| e.to_string())?;
         let mut r = check_document(rubric, &doc, &sub.id, &sub.file);
         r.fingerprint = rubric
             .similarity
             .as_ref()
             .map(|s| Box::new(similarity::Fingerprint::new(&doc, s)));
         Ok(r)
-    };
+    });
+    lms::attach_learner(&mut r, sub);
+    r
+}
+
+/// Runs `run` for `sub`; an error or a panic becomes the submission's error row.
+fn guarded(
+    rubric: &Rubric,
+    sub: &Submission,
+    run: impl FnOnce() -> Result<MarkResult, String>,
+) -> MarkResult {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(Ok(r)) => r,
         Ok(Err(message)) => MarkResult::error(&sub.id, &sub.file, rubric.reference(), message),
@@ -224,10 +238,25 @@ pub fn mark_batch(
     submissions: &[Submission],
     progress: &(dyn Fn() + Sync),
 ) -> Vec<MarkResult> {
+    mark_batch_with(
+        rubric,
+        submissions,
+        &peermark_ingest::Limits::default(),
+        progress,
+    )
+}
+
+/// [`mark_batch`] reading within `limits`.
+pub fn mark_batch_with(
+    rubric: &Rubric,
+    submissions: &[Submission],
+    limits: &peermark_ingest::Limits,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<MarkResult> {
     let mut results: Vec<MarkResult> = submissions
         .par_iter()
         .map(|s| {
-            let r = mark_submission(rubric, s);
+            let r = mark_submission_with(rubric, s, limits);
             progress();
             r
         })
@@ -239,7 +268,15 @@ pub fn mark_batch(
 
 /// Reads plain text given on standard input.
 pub fn read_stdin_text(bytes: &[u8]) -> Result<Document, peermark_ingest::IngestError> {
-    peermark_ingest::read_bytes(bytes, Format::Txt)
+    read_stdin_text_with(bytes, &peermark_ingest::Limits::default())
+}
+
+/// [`read_stdin_text`] within `limits`.
+pub fn read_stdin_text_with(
+    bytes: &[u8],
+    limits: &peermark_ingest::Limits,
+) -> Result<Document, peermark_ingest::IngestError> {
+    peermark_ingest::read_bytes_with(bytes, Format::Txt, limits)
 }
 
 /// The report context for a rubric.
@@ -256,5 +293,35 @@ pub fn report_context(rubric: &Rubric) -> report::ReportContext {
         level_names: rubric.level_names.clone(),
         support_line: rubric.safeguarding_settings.support_line.clone(),
         safeguarding_contact: rubric.safeguarding_settings.contact.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_marking_becomes_the_error_row() {
+        let rubric = load_rubric(None).unwrap();
+        let sub = Submission {
+            id: "e07".into(),
+            file: "cohort/e07.docx".into(),
+            path: "cohort/e07.docx".into(),
+            format: Format::Docx,
+            learner: None,
+            others: Vec::new(),
+            member: None,
+            problem: None,
+            name_span: None,
+        };
+        let r = guarded(&rubric, &sub, || panic!("boom in the analysis"));
+        assert_eq!(r.status, result::Status::Error);
+        assert_eq!(r.submission, "e07");
+        assert_eq!(r.file, "cohort/e07.docx");
+        let m = r.message.unwrap();
+        assert!(m.contains("internal error") && !m.contains("boom"), "{m}");
+        // And the batch goes on: the next submission is marked as usual.
+        let ok = guarded(&rubric, &sub, || Err("not read".into()));
+        assert_eq!(ok.message.as_deref(), Some("not read"));
     }
 }

@@ -7,7 +7,15 @@ use peermark::cli::{run, Cli, Done};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A command-line error is a usage error: exit 1 (clap's own default would be 2, which
+    // means "some files could not be marked").
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     match run(cli) {
         Ok(Done::Ok) => ExitCode::from(0),
         Ok(Done::SomeFailed) => ExitCode::from(2),

@@ -296,8 +296,9 @@ fn word_start(text: &str, mut i: usize) -> usize {
     while i < text.len() && !text.is_char_boundary(i) {
         i += 1;
     }
-    match text[i..].find(char::is_whitespace) {
-        Some(k) if k < 30 => i + k + 1,
+    // After the space, however many bytes it takes (U+2000 and friends take three).
+    match text[i..].char_indices().find(|(_, c)| c.is_whitespace()) {
+        Some((k, c)) if k < 30 => i + k + c.len_utf8(),
         _ => i,
     }
 }

@@ -712,9 +712,11 @@ impl Exporter for AnnotatedCopies {
     ) -> Result<(), ReportError> {
         use rayon::prelude::*;
         let dir = out_dir.join("annotated");
+        let names = super::sheet_md::sheet_names(results);
         results
             .par_iter()
-            .filter(|r| {
+            .zip(names)
+            .filter(|(r, _)| {
                 // A note that quotes the essay (safeguarding) holds the copy back; a
                 // similar-text note only gives positions, so it does not.
                 r.status == Status::Marked
@@ -723,15 +725,12 @@ impl Exporter for AnnotatedCopies {
                         .all(|n| n.kind == crate::similarity::NOTE_KIND)
                     && r.safeguarding.is_empty()
             })
-            .try_for_each(|r| {
+            .try_for_each(|(r, name)| {
                 let Some(sub) = self.sources.get(&r.submission) else {
                     return Ok(());
                 };
                 let docm = sub.file.to_ascii_lowercase().ends_with(".docm");
-                let out = dir.join(format!(
-                    "{}.docx",
-                    super::sheet_md::file_stem(&r.submission)
-                ));
+                let out = dir.join(format!("{name}.docx"));
                 // The file was read a moment ago; if it cannot be read or rewritten now, the
                 // learner still has the feedback sheet: say so and go on.
                 let made = sub

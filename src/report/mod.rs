@@ -5,6 +5,7 @@ use std::path::Path;
 
 pub mod annotate;
 pub mod docx_pkg;
+pub mod files;
 pub mod gradebook;
 pub mod html;
 pub mod json;
@@ -66,24 +67,10 @@ pub trait Exporter {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
-/// interrupted run never leaves a half-written output.
+/// interrupted run never leaves a half-written output; owner-only unless outputs are shared
+/// (see [`files`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| ReportError::io(dir, e))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id()
-    ));
-    let mut f = std::fs::File::create(&tmp).map_err(|e| ReportError::io(&tmp, e))?;
-    f.write_all(bytes).map_err(|e| ReportError::io(&tmp, e))?;
-    f.sync_all().ok();
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        ReportError::io(path, e)
-    })
+    files::write_atomically(path, bytes).map_err(|e| ReportError::io(path, e))
 }
 
 /// Neutralises spreadsheet formula injection in a text cell peermark writes: a leading `=`,

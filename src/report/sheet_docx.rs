@@ -35,11 +35,9 @@ impl Exporter for DocxSheets {
     ) -> Result<(), ReportError> {
         use rayon::prelude::*;
         let dir = out_dir.join("feedback");
-        results.par_iter().try_for_each(|r| {
-            let path = dir.join(format!(
-                "{}.docx",
-                super::sheet_md::file_stem(&r.submission)
-            ));
+        let names = super::sheet_md::sheet_names(results);
+        results.par_iter().zip(names).try_for_each(|(r, name)| {
+            let path = dir.join(format!("{name}.docx"));
             write_atomically(&path, &sheet_docx(r, ctx, &self.date))
         })
     }

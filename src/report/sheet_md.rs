@@ -22,8 +22,9 @@ impl Exporter for MarkdownSheets {
         use rayon::prelude::*;
         let dir = out_dir.join("feedback");
         // Sheets are independent: render and write them in parallel.
-        results.par_iter().try_for_each(|r| {
-            let path = dir.join(format!("{}.md", file_stem(&r.submission)));
+        let names = sheet_names(results);
+        results.par_iter().zip(names).try_for_each(|(r, name)| {
+            let path = dir.join(format!("{name}.md"));
             write_atomically(&path, sheet_md(r, ctx).as_bytes())
         })
     }
@@ -357,27 +358,17 @@ fn md_cell(s: &str) -> String {
     md_text(s)
 }
 
-/// A submission id as a file name: never a path.
-/// The file stem of a submission's sheet (`feedback/<stem>.md`).
-pub fn sheet_file_stem(submission: &str) -> String {
-    file_stem(submission)
+/// The file-name stems of the results' sheets, in order: each submission id made safe and
+/// told apart from the others ([`super::files::unique_file_names`]). Every per-submission
+/// output (Markdown and Word sheets, annotated copies) is named from these.
+pub fn sheet_names(results: &[MarkResult]) -> Vec<String> {
+    super::files::unique_file_names(results.iter().map(|r| r.submission.as_str()))
 }
 
-pub(crate) fn file_stem(submission: &str) -> String {
-    let s: String = submission
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | '\0') {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect();
-    match s.as_str() {
-        "" | "." | ".." => format!("_{s}"),
-        _ => s,
-    }
+/// The file stem of one submission's sheet on its own: its id made safe
+/// ([`super::files::safe_file_name`]); a batch uses [`sheet_names`].
+pub fn sheet_file_stem(submission: &str) -> String {
+    super::files::safe_file_name(submission)
 }
 
 #[cfg(test)]
@@ -482,6 +473,7 @@ mod tests {
         let fb = dir.path().join("feedback");
         assert!(fb.join("e01.md").is_file());
         assert!(fb.join("e02.md").is_file());
-        assert!(fb.join("_...md").is_file());
+        assert!(fb.join("_.md").is_file());
+        assert_eq!(std::fs::read_dir(&fb).unwrap().count(), 3);
     }
 }

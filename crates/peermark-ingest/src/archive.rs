@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use zip::ZipArchive;
 
-use crate::{IngestError, MAX_BYTES};
+use crate::IngestError;
 
 /// An open zip archive, shared by the submissions found in it.
 pub struct Archive {
@@ -67,8 +67,8 @@ impl Archive {
         &self.path
     }
 
-    /// Decompresses one member into memory (at most [`MAX_BYTES`]).
-    pub(crate) fn read(&self, index: usize) -> Result<Vec<u8>, IngestError> {
+    /// Decompresses one member into memory (at most `limit` bytes, declared and actual).
+    pub(crate) fn read(&self, index: usize, limit: u64) -> Result<Vec<u8>, IngestError> {
         let damaged = |detail| IngestError::Damaged { ext: "zip", detail };
         let mut zip = self.zip.lock().unwrap_or_else(|e| e.into_inner());
         let f = zip.by_index(index).map_err(|e| match e {
@@ -77,15 +77,15 @@ impl Archive {
             }
             _ => damaged("this member cannot be read"),
         })?;
-        if f.size() > MAX_BYTES {
-            return Err(IngestError::TooLarge);
+        if f.size() > limit {
+            return Err(IngestError::FileTooLarge { limit });
         }
         let mut bytes = Vec::with_capacity(f.size() as usize);
-        f.take(MAX_BYTES + 1)
+        f.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|_| damaged("this member cannot be decompressed"))?;
-        if bytes.len() as u64 > MAX_BYTES {
-            return Err(IngestError::TooLarge);
+        if bytes.len() as u64 > limit {
+            return Err(IngestError::FileTooLarge { limit });
         }
         Ok(bytes)
     }
@@ -117,8 +117,8 @@ impl PartialEq for Member {
 impl Eq for Member {}
 
 impl Member {
-    pub fn read(&self) -> Result<Vec<u8>, IngestError> {
-        self.archive.read(self.index)
+    pub fn read(&self, limit: u64) -> Result<Vec<u8>, IngestError> {
+        self.archive.read(self.index, limit)
     }
 }
 

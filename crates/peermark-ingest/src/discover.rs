@@ -46,6 +46,12 @@ pub enum Problem {
 impl Submission {
     /// Reads the submission: from disk, or from its zip archive in memory.
     pub fn read(&self) -> Result<crate::Document, IngestError> {
+        self.read_with(&crate::Limits::default())
+    }
+
+    /// [`read`](Self::read) within `limits` (an archive member is held to
+    /// [`crate::Limits::max_file_size`] like a file).
+    pub fn read_with(&self, limits: &crate::Limits) -> Result<crate::Document, IngestError> {
         match &self.problem {
             Some(Problem::DamagedZip(detail)) => {
                 return Err(IngestError::Damaged { ext: "zip", detail })
@@ -58,8 +64,8 @@ impl Submission {
             None => {}
         }
         match &self.member {
-            Some(m) => crate::read_bytes(&m.read()?, self.format),
-            None => crate::read_file(&self.path, self.format),
+            Some(m) => crate::read_bytes_with(&m.read(limits.max_file_size)?, self.format, limits),
+            None => crate::read_file_with(&self.path, self.format, limits),
         }
     }
 
@@ -67,7 +73,7 @@ impl Submission {
     /// that rework the learner's own file, such as annotated copies).
     pub fn bytes(&self) -> Result<Vec<u8>, IngestError> {
         match &self.member {
-            Some(m) => m.read(),
+            Some(m) => m.read(crate::MAX_BYTES),
             None => std::fs::read(&self.path).map_err(|e| IngestError::Io(e.to_string())),
         }
     }

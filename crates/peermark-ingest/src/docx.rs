@@ -54,6 +54,7 @@ pub(crate) fn read_inner(
         }
     }
     let mut zip = open_zip(bytes, ext)?;
+    refuse_doctype_in_rels(&mut zip)?;
     let main = match main_part(&mut zip) {
         Some(name) => name,
         None => {
@@ -145,6 +146,23 @@ pub(crate) fn read_doc(bytes: &[u8]) -> Result<Document, IngestError> {
         }),
         _ => Err(IngestError::LegacyDoc),
     }
+}
+
+/// A package-relationships part with a DOCTYPE is refused like any other part.
+fn refuse_doctype_in_rels(zip: &mut Zip<'_>) -> Result<(), IngestError> {
+    let Ok(f) = zip.by_name("_rels/.rels") else {
+        return Ok(());
+    };
+    let mut head = Vec::new();
+    let _ = f.take(1 << 20).read_to_end(&mut head);
+    let lower = head.to_ascii_lowercase();
+    if lower
+        .windows(9)
+        .any(|w| w == b"<!doctype" || w == b"<!entity ")
+    {
+        return Err(IngestError::EntityDeclarations);
+    }
+    Ok(())
 }
 
 /// The main document part: `word/document.xml`, or whatever `_rels/.rels` names.
@@ -354,6 +372,7 @@ fn parse_document(xml: &[u8]) -> Result<Parsed, XmlError> {
 /// Streams `word/document.xml` into paragraphs; with `record`, also where their text is.
 fn parse_document_with(xml: &[u8], record: bool) -> Result<Parsed, XmlError> {
     let mut reader = new_reader(xml);
+    let mut depth = 0u32;
     let mut paras: Vec<RawPara> = Vec::new();
     // Open paragraphs: text boxes put paragraphs inside a run of another paragraph.
     let mut open: Vec<RawPara> = Vec::new();
@@ -371,7 +390,7 @@ fn parse_document_with(xml: &[u8], record: bool) -> Result<Parsed, XmlError> {
 
     loop {
         let before = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|_| XmlError::Malformed)?;
+        let event = crate::zipxml::next_event(&mut reader, &mut depth)?;
         let at = before..reader.buffer_position() as usize;
         if record {
             tracker.observe(&event, at.clone(), skip);
@@ -654,11 +673,12 @@ fn resolve_style(id: &str, styles: &HashMap<String, StyleDef>) -> StyleKind {
 /// Reads the paragraph styles of `word/styles.xml`.
 fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
     let mut reader = new_reader(xml);
+    let mut depth = 0u32;
     let mut styles = HashMap::new();
     let mut current: Option<(String, StyleDef)> = None;
     let mut in_ppr = false;
     loop {
-        let event = reader.read_event().map_err(|_| XmlError::Malformed)?;
+        let event = crate::zipxml::next_event(&mut reader, &mut depth)?;
         let (e, is_start) = match event {
             Event::Eof => break,
             Event::DocType(_) => return Err(XmlError::Entities),
@@ -675,6 +695,7 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, StyleDef>, XmlError> {
                     reader
                         .read_to_end(e.name())
                         .map_err(|_| XmlError::Malformed)?;
+                    depth = depth.saturating_sub(1);
                     continue;
                 }
                 (e, true)
@@ -864,7 +885,7 @@ mod tests {
         let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
         assert!(matches!(
             read_part_limited(&mut archive, MAIN_PART, "docx", 4096),
-            Err(IngestError::TooLarge)
+            Err(IngestError::PartTooLarge { .. })
         ));
         assert_eq!(
             read_part_limited(&mut archive, MAIN_PART, "docx", 2 << 20)

@@ -14,6 +14,7 @@ mod discover;
 mod docx;
 pub mod docx_map;
 mod html;
+mod limits;
 mod lms;
 mod markdown;
 mod odt;
@@ -27,10 +28,11 @@ use std::path::{Path, PathBuf};
 pub use archive::{Archive, Member};
 pub use discover::{discover, Discovery, Problem, Skipped, Submission};
 pub use docx_map::{read_docx_mapped, DocxMap, MappedDocx};
+pub use limits::{parse_size, Limits, Size};
 pub use lms::{parse_lms_name, Learner, Lms, LmsName, ESSAY_PREFERENCE};
 pub use peermark_text::Document;
 
-/// Largest file [`read_file`] reads, and largest decompressed XML part of a `.docx`.
+/// The default largest file [`read_file`] reads ([`Limits::max_file_size`]).
 pub const MAX_BYTES: u64 = 64 << 20;
 
 /// A submission's file format, known from its extension.
@@ -150,11 +152,28 @@ pub enum IngestError {
     /// XML with a DOCTYPE or entity declarations (refused: never expanded or resolved).
     #[error("the document contains XML entity declarations, which peermark does not read; save it again from Word or LibreOffice")]
     EntityDeclarations,
+    /// The file is over [`Limits::max_file_size`].
+    #[error("the file is over the {} size limit, far larger than an essay; check that the right file was submitted (the limit is set with --max-file-size)", Size(*limit))]
+    FileTooLarge { limit: u64 },
+    /// A part of a zip container decompresses to over [`Limits::max_part_size`].
+    #[error("a part of the .{ext} decompresses to over {} (perhaps a decompression bomb); check that the right file was submitted (the limit is set with --max-part-size)", Size(*limit))]
+    PartTooLarge { ext: &'static str, limit: u64 },
+    /// A zip container holds more than [`Limits::max_entries`] entries.
+    #[error("the .{ext} holds {count} zip entries, over the limit of {limit}; check that the right file was submitted (the limit is set with --max-entries)")]
+    TooManyEntries {
+        ext: &'static str,
+        count: u64,
+        limit: u64,
+    },
+    /// The text read is over [`Limits::max_text_size`].
+    #[error("the essay holds over {} of text, far more than an essay; check that the right file was submitted (the limit is set with --max-text-size)", Size(*limit))]
+    TextTooLarge { limit: u64 },
+    /// XML nested deeper than [`Limits::max_xml_depth`].
+    #[error("the .{ext} has XML nested over {limit} levels deep, which peermark does not read; save it again from Word or LibreOffice (the limit is set with --max-xml-depth)")]
+    TooDeep { ext: &'static str, limit: u32 },
     /// An LMS learner whose files include none in an essay format (`files` lists them).
     #[error("no essay file among this learner's files ({files}); ask for the essay as .docx, .odt, .pdf or .txt")]
     NoEssayFile { files: String },
-    #[error("the file is too large to be an essay (over {} MB of text); check that the right file was submitted", MAX_BYTES >> 20)]
-    TooLarge,
 }
 
 impl IngestError {
@@ -168,34 +187,96 @@ impl IngestError {
     }
 }
 
-/// Reads one submission from disk.
+/// Reads one submission from disk, within the default [`Limits`].
 pub fn read_file(path: &Path, format: Format) -> Result<Document, IngestError> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| IngestError::Io(io_message(&e)))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| IngestError::Io(io_message(&e)))?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(IngestError::TooLarge);
-    }
-    read_bytes(&bytes, format)
+    read_file_with(path, format, &Limits::default())
 }
 
-/// Reads one submission from memory (stdin, members of a zip).
+/// Reads one submission from disk within `limits`: a file over
+/// [`Limits::max_file_size`] is refused from its size on disk before it is read, and
+/// reading stops one byte past the limit whatever the size said (a file still growing).
+pub fn read_file_with(
+    path: &Path,
+    format: Format,
+    limits: &Limits,
+) -> Result<Document, IngestError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| IngestError::Io(io_message(&e)))?;
+    let too_large = || IngestError::FileTooLarge {
+        limit: limits.max_file_size,
+    };
+    if file
+        .metadata()
+        .is_ok_and(|m| m.len() > limits.max_file_size)
+    {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(limits.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| IngestError::Io(io_message(&e)))?;
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(too_large());
+    }
+    read_bytes_with(&bytes, format, limits)
+}
+
+/// Reads one submission from memory (stdin, members of a zip), within the default
+/// [`Limits`].
 pub fn read_bytes(bytes: &[u8], format: Format) -> Result<Document, IngestError> {
-    match format {
+    read_bytes_with(bytes, format, &Limits::default())
+}
+
+/// Reads one submission from memory within `limits`. Whatever the reader, a document
+/// holding more than [`Limits::max_text_size`] of text is refused.
+pub fn read_bytes_with(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Document, IngestError> {
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(IngestError::FileTooLarge {
+            limit: limits.max_file_size,
+        });
+    }
+    // The zip and XML helpers every container reader uses read their limits from here.
+    let _limits = zipxml::with_limits(limits);
+    let doc = match format {
         Format::Docx => docx::read(bytes, "docx"),
         Format::Doc => docx::read_doc(bytes),
-        Format::Txt => text::read(bytes),
-        Format::Markdown => markdown::read(bytes),
+        Format::Txt => text::read(bytes, limits),
+        Format::Markdown => markdown::read(bytes, limits),
         Format::Odt => odt::read(bytes),
         Format::Pdf => pdf::read(bytes),
         Format::Html => html::read(bytes),
         Format::Rtf => Err(IngestError::Unsupported {
             ext: format.extension(),
         }),
+    }?;
+    check_text_size(&doc, limits)?;
+    Ok(doc)
+}
+
+/// [`IngestError::TextTooLarge`] when `doc` holds more than [`Limits::max_text_size`].
+fn check_text_size(doc: &Document, limits: &Limits) -> Result<(), IngestError> {
+    let total: u64 = doc.paragraphs.iter().map(|p| p.text.len() as u64).sum();
+    if total > limits.max_text_size {
+        return Err(IngestError::TextTooLarge {
+            limit: limits.max_text_size,
+        });
     }
+    Ok(())
+}
+
+/// Decoded text over [`Limits::max_text_size`] is refused before it is split into
+/// paragraphs (a text reader's working memory is several times its text).
+pub(crate) fn check_decoded(text: &str, limits: &Limits) -> Result<(), IngestError> {
+    if text.len() as u64 > limits.max_text_size {
+        return Err(IngestError::TextTooLarge {
+            limit: limits.max_text_size,
+        });
+    }
+    Ok(())
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -258,7 +339,21 @@ mod tests {
                 detail: "it looks binary",
             },
             IngestError::EntityDeclarations,
-            IngestError::TooLarge,
+            IngestError::FileTooLarge { limit: MAX_BYTES },
+            IngestError::PartTooLarge {
+                ext: "docx",
+                limit: 1 << 20,
+            },
+            IngestError::TooManyEntries {
+                ext: "docx",
+                count: 20_000,
+                limit: 10_000,
+            },
+            IngestError::TextTooLarge { limit: 1 << 20 },
+            IngestError::TooDeep {
+                ext: "docx",
+                limit: 1000,
+            },
         ];
         for e in errors {
             let s = e.to_string();

@@ -38,8 +38,9 @@ struct Block {
 }
 
 /// Reads a `.md` file.
-pub(crate) fn read(bytes: &[u8]) -> Result<Document, IngestError> {
+pub(crate) fn read(bytes: &[u8], limits: &crate::Limits) -> Result<Document, IngestError> {
     let text = decode(bytes)?;
+    crate::check_decoded(&text, limits)?;
     let lines = strip_comments(&split_lines(&text));
     let mut paragraphs = Vec::new();
     for block in blocks(lines) {
@@ -641,7 +642,7 @@ mod tests {
     use peermark_text::ParagraphKind;
 
     fn doc(src: &str) -> Document {
-        read(src.as_bytes()).unwrap()
+        read(src.as_bytes(), &crate::Limits::default()).unwrap()
     }
 
     fn texts(src: &str) -> Vec<String> {

@@ -227,6 +227,7 @@ fn style_italic(name: &str, styles: &HashMap<String, Style>) -> bool {
 /// Streams `content.xml` into paragraphs.
 fn parse_content(xml: &[u8]) -> Result<Vec<RawPara>, XmlError> {
     let mut reader = new_reader(xml);
+    let mut depth = 0u32;
     let mut styles: HashMap<String, Style> = HashMap::new();
     let mut current_style: Option<(String, Style)> = None;
     let mut paras = Vec::new();
@@ -237,7 +238,7 @@ fn parse_content(xml: &[u8]) -> Result<Vec<RawPara>, XmlError> {
     let mut tables = 0u32;
     let mut lists = 0u32;
     loop {
-        let event = reader.read_event().map_err(|_| XmlError::Malformed)?;
+        let event = crate::zipxml::next_event(&mut reader, &mut depth)?;
         match event {
             Event::Eof => break,
             Event::DocType(_) => return Err(XmlError::Entities),

@@ -4,15 +4,16 @@ use peermark_text::document::Hint;
 use peermark_text::{Document, Origin, Paragraph, SourceLines};
 
 use crate::sniff::{sniff, Magic};
-use crate::IngestError;
+use crate::{IngestError, Limits};
 
 /// A block line longer than this (in characters) means the writer put one paragraph per line
 /// (Notepad, Word's "Plain Text" export): such a block is split into one paragraph per line.
 pub(crate) const LONG_LINE: usize = 100;
 
 /// Reads a `.txt` file.
-pub(crate) fn read(bytes: &[u8]) -> Result<Document, IngestError> {
+pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
     let text = decode(bytes)?;
+    crate::check_decoded(&text, limits)?;
     let lines = split_lines(&text);
     let mut paragraphs = Vec::new();
     for block in blocks(&lines) {
@@ -273,14 +274,17 @@ mod tests {
 
     #[test]
     fn whitespace_only_is_no_text() {
-        assert!(matches!(read(b" \r\n\t\n"), Err(IngestError::NoText)));
+        assert!(matches!(
+            read(b" \r\n\t\n", &Limits::default()),
+            Err(IngestError::NoText)
+        ));
     }
 
     #[test]
     fn hard_wrapped_lines_join_and_keep_positions() {
         // A BOM, an indented second line, CRLF ends.
         let src = "\u{feff}My title\r\n\r\nFirst line of the\r\n   second line\r\nthird line has recovery in it.\r\n\r\nLast one.";
-        let doc = read(src.as_bytes()).unwrap();
+        let doc = read(src.as_bytes(), &Limits::default()).unwrap();
         assert_eq!(doc.paragraphs.len(), 3);
         let p = &doc.paragraphs[1];
         assert_eq!(
@@ -301,14 +305,18 @@ mod tests {
     fn one_paragraph_per_line_files_split() {
         let long = "word ".repeat(30);
         let src = format!("Title\n{long}\n{long}\n");
-        let doc = read(src.as_bytes()).unwrap();
+        let doc = read(src.as_bytes(), &Limits::default()).unwrap();
         assert_eq!(doc.paragraphs.len(), 3);
         assert_eq!(doc.position(2, 0).line, 3);
     }
 
     #[test]
     fn columns_count_characters_not_bytes() {
-        let doc = read("Title\n\n“Ünïcödé” then recovery here.".as_bytes()).unwrap();
+        let doc = read(
+            "Title\n\n“Ünïcödé” then recovery here.".as_bytes(),
+            &Limits::default(),
+        )
+        .unwrap();
         let p = &doc.paragraphs[1];
         let pos = doc.position(1, p.text.find("recovery").unwrap());
         assert_eq!((pos.line, pos.column), (3, 16));

@@ -253,7 +253,10 @@ fn is_word_char(c: char) -> bool {
 fn compile_word(word: &str) -> Result<String, String> {
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::new();
-    let first = chars[0];
+    // An empty word (found by the rubric fuzz target) is an error, not a panic.
+    let Some(&first) = chars.first() else {
+        return Err("an empty word in a phrase".into());
+    };
     if is_word_char(first) || first == '[' {
         out.push_str(WB);
     }
@@ -687,6 +690,12 @@ pub fn longest_non_overlapping(mut hits: Vec<Hit>) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_word_is_an_error_not_a_panic() {
+        // Regression: the rubric fuzz target reached compile_word with an empty word.
+        assert!(compile_word("").is_err());
+    }
     use regex::Regex;
 
     fn matches(phrase: &str, text: &str) -> Vec<String> {
