@@ -143,6 +143,9 @@ pub struct Passage {
 pub struct SimilarPair {
     pub a: usize,
     pub b: usize,
+    /// How many similar partners `a` and `b` have in all (listed or not).
+    pub partners_a: usize,
+    pub partners_b: usize,
     /// Jaccard share of distinct shingles, 0–1.
     pub jaccard: f64,
     /// Passages of `a` (with where they are in `b`), and of `b` (with where they are in `a`).
@@ -288,10 +291,21 @@ fn candidates(prints: &[Option<&Fingerprint>], threshold: f64) -> Vec<(usize, us
 /// Runs of words in `here` covered by shingles that `there` also has, at least `min_words`
 /// long, with where each run's shingles are in `there`.
 fn passages(here: &Fingerprint, there: &Fingerprint, min_words: usize) -> Vec<Passage> {
-    let mut first_in_there: HashMap<u32, u32> = HashMap::new();
-    for (i, &h) in there.shingles.iter().enumerate() {
-        first_in_there.entry(h).or_insert(i as u32);
-    }
+    // (shingle, first index in `there`), sorted: a binary search per shingle here.
+    let mut first_in_there: Vec<(u32, u32)> = there
+        .shingles
+        .iter()
+        .enumerate()
+        .map(|(i, &h)| (h, i as u32))
+        .collect();
+    first_in_there.sort_unstable();
+    first_in_there.dedup_by_key(|(h, _)| *h);
+    let lookup = |h: u32| {
+        first_in_there
+            .binary_search_by_key(&h, |&(s, _)| s)
+            .ok()
+            .map(|k| first_in_there[k].1)
+    };
     let k = here.shingle_words;
     let mut out = Vec::new();
     // The current run: (first word, last word, min and max shingle index in `there`).
@@ -311,7 +325,7 @@ fn passages(here: &Fingerprint, there: &Fingerprint, min_words: usize) -> Vec<Pa
         }
     };
     for (i, h) in here.shingles.iter().enumerate() {
-        let Some(&t) = first_in_there.get(h) else {
+        let Some(t) = lookup(*h) else {
             continue;
         };
         let (s, e) = (i as u32, i as u32 + k - 1);
@@ -340,17 +354,38 @@ pub fn find_pairs(prints: &[Option<&Fingerprint>], settings: &SimilaritySpec) ->
         .map(|p| p.map(|f| distinct(&f.shingles)))
         .collect();
     let cands = candidates(prints, settings.threshold);
-    let mut pairs: Vec<SimilarPair> = cands
+    let similar: Vec<(usize, usize, f64)> = cands
         .par_iter()
         .filter_map(|&(a, b)| {
             let j = jaccard(sets[a].as_deref()?, sets[b].as_deref()?);
-            if j < settings.threshold {
-                return None;
-            }
+            (j >= settings.threshold).then_some((a, b, j))
+        })
+        .collect();
+    // Each submission's partners, most similar first; a pair is listed when it is among the
+    // first `max_partners` of either side.
+    let mut partners: HashMap<usize, Vec<(f64, usize)>> = HashMap::new();
+    for &(a, b, j) in &similar {
+        partners.entry(a).or_default().push((j, b));
+        partners.entry(b).or_default().push((j, a));
+    }
+    let mut listed: HashSet<(usize, usize)> = HashSet::new();
+    for (&me, list) in partners.iter_mut() {
+        list.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        for &(_, other) in list.iter().take(settings.max_partners) {
+            listed.insert((me.min(other), me.max(other)));
+        }
+    }
+    let count = |i: usize| partners.get(&i).map_or(0, Vec::len);
+    let mut pairs: Vec<SimilarPair> = similar
+        .par_iter()
+        .filter(|(a, b, _)| listed.contains(&(*a, *b)))
+        .filter_map(|&(a, b, j)| {
             let (fa, fb) = (prints[a]?, prints[b]?);
             Some(SimilarPair {
                 a,
                 b,
+                partners_a: count(a),
+                partners_b: count(b),
                 jaccard: j,
                 passages_a: passages(fa, fb, settings.min_passage_words),
                 passages_b: passages(fb, fa, settings.min_passage_words),
@@ -373,6 +408,12 @@ pub fn annotate(results: &mut [MarkResult], settings: Option<&SimilaritySpec>) -
         }
         None => Vec::new(),
     };
+    let mut unlisted: Vec<usize> = vec![0; results.len()];
+    let max = settings.map_or(0, |s| s.max_partners);
+    for p in &pairs {
+        unlisted[p.a] = p.partners_a.saturating_sub(max);
+        unlisted[p.b] = p.partners_b.saturating_sub(max);
+    }
     for p in &pairs {
         let pct = (p.jaccard * 100.0).round();
         for (me, other, passages) in [(p.a, p.b, &p.passages_a), (p.b, p.a, &p.passages_b)] {
@@ -406,7 +447,19 @@ pub fn annotate(results: &mut [MarkResult], settings: Option<&SimilaritySpec>) -
             results[me].assessor_notes.extend(notes);
         }
     }
-    for r in results.iter_mut() {
+    for (r, &more) in results.iter_mut().zip(&unlisted) {
+        if more > 0 {
+            r.assessor_notes.push(AssessorNote {
+                kind: NOTE_KIND.into(),
+                tier: None,
+                cue: format!("similar to {more} more submission(s), not listed"),
+                paragraph: 0,
+                line: 0,
+                quote: format!(
+                    "only the {max} most similar are listed; so many similar submissions may mean a shared template or source"
+                ),
+            });
+        }
         r.fingerprint = None;
     }
     pairs
@@ -422,6 +475,7 @@ mod tests {
             threshold: 0.3,
             shingle_words: 5,
             min_passage_words: 8,
+            max_partners: 5,
         }
     }
 
@@ -486,6 +540,28 @@ mod tests {
         assert_eq!(pairs.len(), 1, "{pairs:?}");
         assert_eq!((pairs[0].a, pairs[0].b), (0, 1));
         assert!((pairs[0].jaccard - 1.0).abs() < 1e-9);
+    }
+
+    /// Twelve copies of one text: each submission lists its five most similar partners (pairs
+    /// listed for the other side may add a few) and no more than the cap on either side.
+    #[test]
+    fn a_shared_template_lists_at_most_the_cap_per_submission() {
+        let s = settings();
+        let text = words(3, 300);
+        let prints: Vec<Fingerprint> = (0..12)
+            .map(|i| Fingerprint::new(&doc(&[&text, &words(100 + i, 20)]), &s))
+            .collect();
+        let refs: Vec<Option<&Fingerprint>> = prints.iter().map(Some).collect();
+        let pairs = find_pairs(&refs, &s);
+        assert!(pairs.len() < 12 * 11 / 2, "{}", pairs.len());
+        for i in 0..12 {
+            let listed = pairs.iter().filter(|p| p.a == i || p.b == i).count();
+            assert!((5..=11).contains(&listed), "{i}: {listed}");
+            let p = pairs.iter().find(|p| p.a == i || p.b == i).unwrap();
+            assert_eq!(if p.a == i { p.partners_a } else { p.partners_b }, 11);
+        }
+        // Each side's own five are listed: at most 12 × 5 pairs in all.
+        assert!(pairs.len() <= 12 * 5);
     }
 
     #[test]

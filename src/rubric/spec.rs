@@ -45,6 +45,14 @@ pub struct SimilaritySpec {
     pub shingle_words: usize,
     /// Shorter overlapping passages are not listed on their own.
     pub min_passage_words: usize,
+    /// At most this many partners listed per submission, the most similar first (a cohort
+    /// that shares a template would otherwise list every pair); the rest are counted.
+    #[serde(default = "default_max_partners")]
+    pub max_partners: usize,
+}
+
+fn default_max_partners() -> usize {
+    5
 }
 
 /// `[moderation]`: the sample a second marker looks at (`peermark sample` and the report).
