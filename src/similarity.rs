@@ -251,6 +251,10 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     common as f64 / (a.len() + b.len() - common) as f64
 }
 
+/// Members of one LSH bucket above which each is paired with its next [`NEIGHBOURS`] only.
+const CROWDED: usize = 64;
+const NEIGHBOURS: usize = 24;
+
 /// Candidate pairs (i < j): every pair for small cohorts, else those sharing an LSH bucket.
 fn candidates(prints: &[Option<&Fingerprint>], threshold: f64) -> Vec<(usize, usize)> {
     let live: Vec<usize> = (0..prints.len())
@@ -276,8 +280,20 @@ fn candidates(prints: &[Option<&Fingerprint>], threshold: f64) -> Vec<(usize, us
             buckets.entry(key).or_default().push(i);
         }
         for members in buckets.values().filter(|m| m.len() > 1) {
+            // A crowded bucket (a template many learners share) pairs each member with its
+            // next few only, so the work stays linear in the cohort: each still finds far
+            // more partners than are listed, and the note says how many were found.
+            let reach = if members.len() > CROWDED {
+                NEIGHBOURS
+            } else {
+                members.len()
+            };
             for (x, &i) in members.iter().enumerate() {
-                for &j in &members[x + 1..] {
+                for k in 1..reach.min(members.len()) {
+                    let j = members[(x + k) % members.len()];
+                    if members.len() <= CROWDED && x + k >= members.len() {
+                        break;
+                    }
                     pairs.insert((i.min(j), i.max(j)));
                 }
             }
@@ -452,7 +468,7 @@ pub fn annotate(results: &mut [MarkResult], settings: Option<&SimilaritySpec>) -
             r.assessor_notes.push(AssessorNote {
                 kind: NOTE_KIND.into(),
                 tier: None,
-                cue: format!("similar to {more} more submission(s), not listed"),
+                cue: format!("similar to at least {more} more submission(s), not listed"),
                 paragraph: 0,
                 line: 0,
                 quote: format!(
@@ -562,6 +578,27 @@ mod tests {
         }
         // Each side's own five are listed: at most 12 × 5 pairs in all.
         assert!(pairs.len() <= 12 * 5);
+    }
+
+    /// 300 copies of one template (above the exact-comparison size): the work stays linear,
+    /// and every copy still lists its cap of partners.
+    #[test]
+    fn a_large_template_cohort_stays_linear() {
+        let s = settings();
+        let text = words(5, 300);
+        let prints: Vec<Fingerprint> = (0..300)
+            .map(|i| Fingerprint::new(&doc(&[&text, &words(1000 + i, 20)]), &s))
+            .collect();
+        let refs: Vec<Option<&Fingerprint>> = prints.iter().map(Some).collect();
+        let bands = SIGNATURE / rows_per_band(s.threshold);
+        let n = candidates(&refs, s.threshold).len();
+        assert!(n <= bands * 300 * NEIGHBOURS, "{n}");
+        assert!(n < 300 * 299 / 2, "{n}");
+        let pairs = find_pairs(&refs, &s);
+        for i in 0..300 {
+            let listed = pairs.iter().filter(|p| p.a == i || p.b == i).count();
+            assert!(listed >= s.max_partners, "{i}: {listed}");
+        }
     }
 
     #[test]
