@@ -84,6 +84,7 @@ fn main() {
         threshold: 0.3,
         shingle_words: 5,
         min_passage_words: 20,
+        max_partners: 5,
     };
     println!(
         "similarity: threshold {}, {}-word shingles, {} threads",
