@@ -680,15 +680,15 @@ fn mark(
             res.message.as_deref().unwrap_or_default()
         );
     }
-    // Always said, even with --quiet: the assessor must not miss it.
-    eprintln!(
-        "{with_notes} submission(s) have assessor notes: see {} (for the assessor only)",
-        out.join("assessor-notes.csv").display()
-    );
     let with_safeguarding = results
         .iter()
         .filter(|r| !r.safeguarding.is_empty())
         .count();
+    // Always said, even with --quiet: the assessor must not miss it.
+    eprintln!(
+        "{with_notes} submission(s) have assessor notes ({with_safeguarding} with safeguarding cues): see {} (for the assessor only)",
+        out.join("assessor-notes.csv").display()
+    );
     if with_safeguarding > 0 && sheets.contains(&SheetKind::Annotated) {
         eprintln!("{with_safeguarding} annotated copies are not written: a copy would repeat the sentences in the assessor notes");
     }

@@ -155,7 +155,7 @@ fn a_current_risk_sentence_goes_to_the_assessor_only() {
         .find(|l| l.contains("have assessor notes"))
         .unwrap_or_else(|| panic!("the count is said on stderr: {stderr}"));
     assert!(
-        line.starts_with("1 submission(s) have assessor notes"),
+        line.starts_with("1 submission(s) have assessor notes (1 with safeguarding cues)"),
         "{line}"
     );
     assert!(
