@@ -12,7 +12,7 @@
 //! copy would repeat the sentence that raised it.
 
 use super::docx_pkg::{self, esc, AUTHOR};
-use super::{write_atomically, Exporter, ReportContext, ReportError};
+use super::{write_sheet, Exporter, ReportContext, ReportError};
 use crate::result::{MarkResult, Status};
 use peermark_ingest::{DocxMap, Format};
 use peermark_text::{Document, ParagraphKind};
@@ -738,7 +738,7 @@ impl Exporter for AnnotatedCopies {
                     .map_err(|e| AnnotateError::Read(e.to_string()))
                     .and_then(|bytes| annotate(&bytes, sub.format, docm, r));
                 match made {
-                    Ok((docx, _)) => write_atomically(&out, &docx),
+                    Ok((docx, _)) => write_sheet(&out, &docx),
                     Err(e) => {
                         eprintln!(
                             "no annotated copy of {}: {e}; its feedback sheets are written",

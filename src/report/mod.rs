@@ -73,6 +73,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     files::write_atomically(path, bytes).map_err(|e| ReportError::io(path, e))
 }
 
+/// [`write_atomically`] for a per-learner sheet, which a re-run writes again: not flushed to
+/// disk before the rename (see [`files::write_replaceable`]).
+pub fn write_sheet(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    files::write_replaceable(path, bytes).map_err(|e| ReportError::io(path, e))
+}
+
 /// Neutralises spreadsheet formula injection in a text cell peermark writes: a leading `=`,
 /// `+`, `-`, `@`, tab or carriage return gets a `'` prefix (as OWASP and Moodle advise).
 pub fn safe_cell(text: &str) -> String {

@@ -8,7 +8,7 @@
 
 use super::docx_pkg::{self, para, para_runs, RunStyle};
 use super::sheet_md::{outcome_words, top_level, word_count_phrase};
-use super::{write_atomically, Exporter, ReportContext, ReportError};
+use super::{write_sheet, Exporter, ReportContext, ReportError};
 use crate::result::{MarkResult, Outcome, Status};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -38,7 +38,7 @@ impl Exporter for DocxSheets {
         let names = super::sheet_md::sheet_names(results);
         results.par_iter().zip(names).try_for_each(|(r, name)| {
             let path = dir.join(format!("{name}.docx"));
-            write_atomically(&path, &sheet_docx(r, ctx, &self.date))
+            write_sheet(&path, &sheet_docx(r, ctx, &self.date))
         })
     }
 }

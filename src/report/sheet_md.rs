@@ -4,7 +4,7 @@
 //! only from the learner-facing parts of a result; `safeguarding` and `assessor_notes` are never
 //! read here. The output is deterministic (no dates, no clock).
 
-use super::{write_atomically, Exporter, ReportContext, ReportError};
+use super::{write_sheet, Exporter, ReportContext, ReportError};
 use crate::result::{MarkResult, Outcome, Status};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -25,7 +25,7 @@ impl Exporter for MarkdownSheets {
         let names = sheet_names(results);
         results.par_iter().zip(names).try_for_each(|(r, name)| {
             let path = dir.join(format!("{name}.md"));
-            write_atomically(&path, sheet_md(r, ctx).as_bytes())
+            write_sheet(&path, sheet_md(r, ctx).as_bytes())
         })
     }
 }
