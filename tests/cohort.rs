@@ -491,17 +491,7 @@ fn a_similar_pair_never_changes_a_mark() {
     // …and never reaches a learner's sheet.
     for f in std::fs::read_dir(pair.join("feedback")).unwrap() {
         let path = f.unwrap().path();
-        let sheet = if path.extension().is_some_and(|e| e == "docx") {
-            peermark::ingest::read_file(&path, peermark::ingest::Format::Docx)
-                .unwrap()
-                .paragraphs
-                .iter()
-                .map(|p| p.text.clone())
-                .collect::<Vec<_>>()
-                .join("\n")
-        } else {
-            read(&path)
-        };
+        let sheet = common::output_text(&path);
         assert!(!sheet.contains("similar"), "{}: {sheet}", path.display());
     }
 }

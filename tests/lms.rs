@@ -244,17 +244,7 @@ fn anonymous_marking_keeps_names_out_until_export() {
             files.push(e.unwrap().path());
         }
         for f in files {
-            let text = if f.extension().is_some_and(|e| e == "docx") {
-                peermark::ingest::read_file(&f, peermark::ingest::Format::Docx)
-                    .unwrap()
-                    .paragraphs
-                    .iter()
-                    .map(|p| p.text.clone())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            } else {
-                std::fs::read_to_string(&f).unwrap()
-            };
+            let text = common::output_text(&f);
             for n in names {
                 assert!(!text.contains(n), "{} names {n}", f.display());
             }

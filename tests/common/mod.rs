@@ -48,3 +48,19 @@ pub fn mark_with(paths: &[&Path], out: &Path, extra: &[&str]) -> std::process::O
     cmd.arg("--out").arg(out).args(extra);
     cmd.output().unwrap()
 }
+
+/// The text of an output file a learner may see: a Word file's paragraphs (read with
+/// peermark's own reader), else the file as text.
+pub fn output_text(path: &Path) -> String {
+    if path.extension().is_some_and(|e| e == "docx") {
+        peermark::ingest::read_file(path, peermark::ingest::Format::Docx)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+}
