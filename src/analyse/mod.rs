@@ -59,6 +59,10 @@ pub struct Prepared<'a> {
     pub sentences: Vec<Vec<Range<usize>>>,
     /// Per paragraph, per sentence: number of first-person words.
     pub first_person: Vec<Vec<u32>>,
+    /// Per paragraph: its words, counted as a word processor counts them.
+    pub words: Vec<usize>,
+    /// The document's [`Document::body_words`], counted once.
+    pub body_words: usize,
     /// Lexicon hits per lexicon name, per paragraph (computed on demand, cached).
     cache: std::cell::RefCell<BTreeMap<String, std::rc::Rc<Vec<Vec<Hit>>>>>,
     /// Per paragraph, every hit of every lexicon (the rubric's lexicon bank), for body
@@ -66,9 +70,16 @@ pub struct Prepared<'a> {
     bank: std::cell::OnceCell<Vec<Vec<Hit>>>,
     /// Topic paragraphs per (lexicon name, reach) (computed on demand, cached).
     within_cache: std::cell::RefCell<BTreeMap<(String, usize), Topic>>,
+    /// Every in-text citation of the body (computed on first use).
+    citations: std::cell::OnceCell<Vec<citations::Citation>>,
 }
 
 impl<'a> Prepared<'a> {
+    /// Every in-text citation of the body, found once per document.
+    pub fn citations(&self) -> &[citations::Citation] {
+        self.citations.get_or_init(|| citations::find(self))
+    }
+
     pub fn new(doc: &'a Document, first_person: Option<&Matcher>) -> Self {
         let sentences: Vec<Vec<Range<usize>>> =
             doc.paragraphs.iter().map(|p| sentences(&p.text)).collect();
@@ -110,13 +121,29 @@ impl<'a> Prepared<'a> {
                 .collect();
             cache.insert(FIRST_PERSON.to_string(), std::rc::Rc::new(longest));
         }
+        let words: Vec<usize> = doc
+            .paragraphs
+            .iter()
+            .map(|p| peermark_text::count_words(&p.text))
+            .collect();
+        // As `Document::body_words` counts them.
+        let body_words = doc
+            .paragraphs
+            .iter()
+            .zip(&words)
+            .filter(|(p, _)| matches!(p.kind, ParagraphKind::Body | ParagraphKind::Heading))
+            .map(|(_, w)| w)
+            .sum();
         Prepared {
+            words,
+            body_words,
             doc,
             sentences,
             first_person: first_person_counts,
             cache: std::cell::RefCell::new(cache),
             bank: Default::default(),
             within_cache: Default::default(),
+            citations: Default::default(),
         }
     }
 
@@ -367,7 +394,7 @@ fn measure(
             &p.within(rubric, within, *within_reach),
         ),
         MeasureSpec::Length { name } => {
-            let words = p.doc.body_words();
+            let words = p.body_words;
             let w = rubric.words;
             let mut m = Measured::new(n);
             m.values = vec![
@@ -428,7 +455,7 @@ fn run(p: &Prepared, name: &str, has: &Measured, lacks: &Measured, min_words: us
     let (mut best, mut current) = (0u32, 0u32);
     let (mut best_start, mut start) = (None, None);
     for i in p.body() {
-        if peermark_text::count_words(&p.doc.paragraphs[i].text) < min_words {
+        if p.words[i] < min_words {
             continue;
         }
         if has.per_paragraph[i] > 0 && lacks.per_paragraph[i] == 0 {
@@ -468,7 +495,7 @@ fn together(
     let mut count = 0;
     let mut substantive = 0;
     for i in p.body() {
-        let words = peermark_text::count_words(&p.doc.paragraphs[i].text);
+        let words = p.words[i];
         if words >= min_words {
             substantive += 1;
         }

@@ -1,7 +1,7 @@
 //! Evidence kind `sections`: a recognisable introduction and conclusion, and paragraphing.
 
 use super::{Measured, Prepared, Span};
-use peermark_text::{count_words, Hit, ParagraphKind};
+use peermark_text::{Hit, ParagraphKind};
 
 pub fn measure(
     p: &Prepared,
@@ -69,7 +69,7 @@ pub fn measure(
     }
     let paragraphs = body
         .iter()
-        .filter(|&&i| count_words(&paras[i].text) >= min_paragraph_words)
+        .filter(|&&i| p.words[i] >= min_paragraph_words)
         .count();
     let i = found_intro.is_some() as u8 as f64;
     let c = found_conclusion.is_some() as u8 as f64;

@@ -308,20 +308,168 @@ pub struct Hit {
 /// every match of a phrase must *begin* with one of its literals, the phrase is only tried
 /// at those places, anchored (the common case, and by far the cheapest); otherwise the text is
 /// searched for it from the start. The rare phrase with no usable literal is always searched.
+///
+/// Most paragraphs are spaced simply: words are separated by one plain space and nothing
+/// else. On such a text a phrase's literals may span several words ("support group" rather
+/// than "support"), which lets far fewer places through, so a second set of literals is
+/// kept for them.
 #[derive(Clone, Debug)]
 pub struct Matcher {
-    literals: Option<AhoCorasick>,
-    /// For each literal of `literals`, the phrase it belongs to.
-    owner: Vec<u32>,
-    /// Per phrase: whether it is tried only where one of its literals begins.
-    anchored: Vec<bool>,
+    /// Literals for any text, built the first time a text that is not simply spaced comes.
+    general: OnceLock<Literals>,
+    /// Literals for simply spaced texts (see [`simply_spaced`]).
+    simple: Literals,
     /// Per phrase: whether every match begins at an ASCII word boundary, so a literal
     /// found inside a word (`hope` in `unhopeful`) cannot begin one.
     word_start: Vec<bool>,
-    /// Phrases searched on every text.
-    always: Vec<usize>,
     sources: Vec<String>,
     regexes: Vec<OnceLock<Option<MetaRegex>>>,
+}
+
+/// One Aho-Corasick automaton over the phrases' literals, and how each phrase is tried.
+#[derive(Clone, Debug)]
+struct Literals {
+    automaton: Option<AhoCorasick>,
+    /// For each literal of `automaton`, the phrase it belongs to.
+    owner: Vec<u32>,
+    /// Per phrase: whether it is tried only where one of its literals begins.
+    anchored: Vec<bool>,
+    /// Phrases searched on every text.
+    always: Vec<usize>,
+}
+
+impl Literals {
+    /// Chooses, for each phrase's syntax tree, the literals to look for and how to try it.
+    fn new(hirs: &[regex_syntax::hir::Hir]) -> Result<Self, (usize, String)> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owner = Vec::new();
+        let mut anchored = Vec::with_capacity(hirs.len());
+        let mut always = Vec::new();
+        for (i, hir) in hirs.iter().enumerate() {
+            // Anchored tries at the phrase's first words are cheapest per try, but when
+            // those words are everyday ones ("the", "was") the tries are many and nearly all
+            // fail: a rarer word the phrase must contain then picks far fewer texts to search.
+            let prefix = prefix_literals(hir);
+            let required = required_literals(hir);
+            let (lits, is_prefix) = match (prefix, required) {
+                (Some(p), Some(r)) if selectivity(&p) == 0 && selectivity(&r) >= CONTENT_WORD => {
+                    (Some(r), false)
+                }
+                (Some(p), _) => (Some(p), true),
+                (None, r) => (r, false),
+            };
+            match lits {
+                Some(lits) => {
+                    for l in lits {
+                        literals.push(l);
+                        owner.push(i as u32);
+                    }
+                }
+                None => always.push(i),
+            }
+            anchored.push(is_prefix);
+        }
+        let automaton = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&literals)
+                    .map_err(|e| (0, e.to_string()))?,
+            )
+        };
+        Ok(Literals {
+            automaton,
+            owner,
+            anchored,
+            always,
+        })
+    }
+}
+
+impl Literals {
+    /// No literals: every phrase is searched on every text.
+    fn everything(n: usize) -> Self {
+        Literals {
+            automaton: None,
+            owner: Vec::new(),
+            anchored: vec![false; n],
+            always: (0..n).collect(),
+        }
+    }
+}
+
+/// Whether the only whitespace in `text` is single plain spaces.
+fn simply_spaced(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Control characters (tabs, line breaks) and doubled spaces, a word at a time.
+    let control = bytes
+        .chunks(32)
+        .any(|c| c.iter().fold(false, |any, &b| any | (b < 0x20)));
+    if control || memchr::memmem::find(bytes, b"  ").is_some() {
+        return false;
+    }
+    // Non-ASCII whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) is rare; look
+    // at the characters only when there are non-ASCII ones.
+    text.is_ascii() || !text.chars().any(|c| c != ' ' && c.is_whitespace())
+}
+
+/// `re` rewritten for simply spaced texts: each whitespace class becomes a plain space and
+/// `\s+` a single one. On a simply spaced text the two match the same strings (or the
+/// rewrite matches more), so its literals are literals of `re` there.
+fn for_simple_spacing(re: &str) -> String {
+    let chars: Vec<char> = re.chars().collect();
+    let mut out = String::with_capacity(re.len());
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && i + 1 < chars.len() {
+            let d = chars[i + 1];
+            if d == 's' {
+                if in_class {
+                    out.push(' ');
+                    i += 2;
+                } else if chars.get(i + 2) == Some(&'+') {
+                    out.push(' ');
+                    i += 3;
+                } else if chars.get(i + 2) == Some(&'*') {
+                    out.push_str(" ?");
+                    i += 3;
+                } else {
+                    out.push(' ');
+                    i += 2;
+                }
+                continue;
+            }
+            out.push(c);
+            out.push(d);
+            i += 2;
+            continue;
+        }
+        if in_class && c == ']' {
+            in_class = false;
+        } else if !in_class && c == '[' {
+            in_class = true;
+            out.push(c);
+            // A ']' or '^]' right after '[' is a literal, not the end of the class.
+            if chars.get(i + 1) == Some(&'^') {
+                out.push('^');
+                i += 1;
+            }
+            if chars.get(i + 1) == Some(&']') {
+                out.push(']');
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
 }
 
 impl Matcher {
@@ -344,52 +492,24 @@ impl Matcher {
     }
 
     fn from_regexes(compiled: Vec<String>) -> Result<Self, (usize, String)> {
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut owner = Vec::new();
-        let mut anchored = Vec::with_capacity(compiled.len());
+        let parse = |re: &str| regex_syntax::ParserBuilder::new().build().parse(re);
+        let mut simple_hirs = Vec::with_capacity(compiled.len());
         let mut word_start = Vec::with_capacity(compiled.len());
-        let mut always = Vec::new();
         let mut sources = Vec::with_capacity(compiled.len());
         for (i, re) in compiled.iter().enumerate() {
-            let hir = regex_syntax::ParserBuilder::new()
-                .build()
-                .parse(re)
-                .map_err(|e| (i, e.to_string()))?;
-            let (lits, is_prefix) = match prefix_literals(&hir) {
-                Some(p) => (Some(p), true),
-                None => (required_literals(&hir), false),
-            };
-            match lits {
-                Some(lits) => {
-                    for l in lits {
-                        literals.push(l);
-                        owner.push(i as u32);
-                    }
-                }
-                None => always.push(i),
-            }
-            anchored.push(is_prefix);
+            let hir = parse(re).map_err(|e| (i, e.to_string()))?;
             word_start.push(starts_at_word_boundary(&hir));
+            // The rewrite of a valid expression is valid; should it ever not be, the
+            // general literals serve simple texts too.
+            simple_hirs.push(parse(&for_simple_spacing(re)).unwrap_or(hir));
             sources.push(format!("(?i){re}"));
         }
-        let literals = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&literals)
-                    .map_err(|e| (0, e.to_string()))?,
-            )
-        };
+        let simple = Literals::new(&simple_hirs)?;
         let regexes = (0..sources.len()).map(|_| OnceLock::new()).collect();
         Ok(Matcher {
-            literals,
-            owner,
-            anchored,
+            general: OnceLock::new(),
+            simple,
             word_start,
-            always,
             sources,
             regexes,
         })
@@ -401,6 +521,26 @@ impl Matcher {
 
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
+    }
+
+    /// The literals for texts that are not simply spaced.
+    fn general(&self) -> &Literals {
+        self.general.get_or_init(|| {
+            let hirs: Vec<regex_syntax::hir::Hir> = self
+                .sources
+                .iter()
+                .map(|source| {
+                    let re = source.strip_prefix("(?i)").unwrap_or(source);
+                    // Every source parsed when the matcher was built; an empty expression
+                    // (no literals: always searched) is the safe stand-in should one not.
+                    regex_syntax::ParserBuilder::new()
+                        .build()
+                        .parse(re)
+                        .unwrap_or_else(|_| regex_syntax::hir::Hir::empty())
+                })
+                .collect();
+            Literals::new(&hirs).unwrap_or_else(|_| Literals::everything(hirs.len()))
+        })
     }
 
     /// The regular expression of phrase `pattern`, built on first use.
@@ -416,7 +556,8 @@ impl Matcher {
                             .dfa(false)
                             // Anchored phrases are only tried where they begin: a prefilter
                             // would never be used, and building one is most of the cost.
-                            .auto_prefilter(!self.anchored[pattern]),
+                            // (Texts that are not simply spaced may search it whole.)
+                            .auto_prefilter(!self.simple.anchored[pattern]),
                     )
                     .build(&self.sources[pattern])
                     .ok()
@@ -431,12 +572,17 @@ impl Matcher {
         // (pattern, start) of each literal that begins a match of an anchored phrase, and
         // the other phrases worth searching.
         let mut starts: Vec<(u32, u32)> = Vec::new();
-        let mut scan: Vec<usize> = self.always.clone();
+        let set = if simply_spaced(text) {
+            &self.simple
+        } else {
+            self.general()
+        };
+        let mut scan: Vec<usize> = set.always.clone();
         let bytes = text.as_bytes();
-        if let Some(ac) = &self.literals {
+        if let Some(ac) = &set.automaton {
             for m in ac.find_overlapping_iter(text) {
-                let p = self.owner[m.pattern().as_usize()];
-                if self.anchored[p as usize] {
+                let p = set.owner[m.pattern().as_usize()];
+                if set.anchored[p as usize] {
                     let at = m.start();
                     if self.word_start[p as usize]
                         && at > 0
@@ -575,10 +721,53 @@ fn starts_at_word_boundary(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
+/// Everyday English words: a literal made only of these occurs in nearly every paragraph.
+const EVERYDAY: &[&str] = &[
+    "a", "about", "after", "again", "all", "also", "always", "am", "an", "and", "any", "are", "as",
+    "at", "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do",
+    "does", "even", "ever", "every", "for", "from", "get", "gets", "go", "going", "got", "had",
+    "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is", "it",
+    "its", "just", "like", "made", "make", "many", "may", "me", "might", "more", "most", "much",
+    "my", "no", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our",
+    "out", "over", "really", "said", "same", "she", "should", "so", "some", "still", "such",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "up", "us", "very", "was", "way", "we", "well", "went", "were", "what",
+    "when", "where", "which", "who", "will", "with", "would", "you", "your",
+];
+
+/// Literals are cut to this many bytes: long enough to span two or three words, short
+/// enough to keep the automaton small and quick to build.
+const LITERAL_LEN: usize = 12;
+
+/// A literal set whose weakest literal holds a word of this many letters that is not an
+/// everyday word is selective enough to anchor on.
+const CONTENT_WORD: usize = 4;
+
+/// How rarely a set of literals is expected to occur: for its weakest literal, the length of
+/// its longest word that is not an everyday word (0 when it has none).
+fn selectivity(lits: &[Vec<u8>]) -> usize {
+    lits.iter()
+        .map(|l| {
+            l.split(|b| !is_ascii_word(*b))
+                .filter(|w| {
+                    !w.is_empty()
+                        && !EVERYDAY
+                            .iter()
+                            .any(|e| e.as_bytes().eq_ignore_ascii_case(w))
+                })
+                .map(<[u8]>::len)
+                .max()
+                .unwrap_or(0)
+        })
+        .min()
+        .unwrap_or(0)
+}
+
 /// Literals that begin every match of `hir` (at least two bytes each), or `None`.
 fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut ex = Extractor::new();
+    ex.limit_literal_len(LITERAL_LEN);
     ex.kind(ExtractKind::Prefix);
     let seq = ex.extract(hir);
     let lits = seq.literals()?;
@@ -601,14 +790,15 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
         match a {
             None => true,
             Some(a) => {
-                (shortest(b), std::cmp::Reverse(b.len()))
-                    > (shortest(a), std::cmp::Reverse(a.len()))
+                (selectivity(b), shortest(b), std::cmp::Reverse(b.len()))
+                    > (selectivity(a), shortest(a), std::cmp::Reverse(a.len()))
             }
         }
     }
     let mut best: Option<Vec<Vec<u8>>> = None;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
         let mut ex = Extractor::new();
+        ex.limit_literal_len(LITERAL_LEN);
         ex.kind(kind);
         let seq = ex.extract(hir);
         let Some(lits) = seq.literals() else {
@@ -860,6 +1050,13 @@ mod tests {
             "ex-addict",
             "(wonderful|unexpected) hope",
             "lived (experience) expertise",
+            "(an|the|no) expert on",
+            "the aim of",
+            "support group",
+            "(is|was) (a|an) treatment failure",
+            "re:\\bme\\b",
+            "re:(?:people|they)\\s+(?:\\w+\\s+)?(?:think|say)s?\\s+(?:that\\s*)?(?:\\S+\\s+){0,8}?(?:dangerous|violent)\\b",
+            "re:[\\s,]support\\s*worker",
         ];
         let texts = [
             "My own Recovery took back some control; I recognise an Empowering self harm story.",
@@ -868,6 +1065,11 @@ mod tests {
             "nothing to see here at all",
             "hope came back; lived expertise",
             "unhope hope_less (hope) 'recovery' ownrecovery x-addict re-empowered _to work",
+            // Simply spaced texts use literals that span words; others do not.
+            "An expert on me. The aim of a support group: they think that we are violent.",
+            "An  expert on me.\nThe aim\tof a support\u{a0}group: they think\nthat we are violent.",
+            "He was a treatment failure, was an  treatment failure; a support worker,support  worker",
+            "people say that peer support workers are dangerous Me",
         ];
         let m = Matcher::new(&phrases).unwrap();
         for text in texts {
@@ -888,6 +1090,24 @@ mod tests {
             assert_eq!(got, want, "{text}");
             assert_eq!(m.is_match(text), !want.is_empty());
         }
+    }
+
+    #[test]
+    fn simple_spacing_rewrite() {
+        assert!(simply_spaced("one two, three."));
+        for t in [
+            "one  two",
+            "one\ntwo",
+            "one\ttwo",
+            "one\u{a0}two",
+            "one\u{2009}two",
+        ] {
+            assert!(!simply_spaced(t), "{t:?}");
+        }
+        assert!(simply_spaced("naïve café – “quoted”"));
+        assert_eq!(for_simple_spacing(r"a\s+b\s*c\sd"), "a b ?c d");
+        assert_eq!(for_simple_spacing(r"x[-\s]?y\\s"), r"x[- ]?y\\s");
+        assert_eq!(for_simple_spacing(r"[]\s]\S"), r"[] ]\S");
     }
 
     #[test]

@@ -147,27 +147,45 @@ fn split_on(s: &str, base: usize, words: &[&str]) -> Vec<Range<usize>> {
 /// of terms from a sentence that explains something.
 pub fn enumeration_items(sentence: &str) -> usize {
     let short = |t: &str| (1..=3).contains(&crate::count_words(t));
-    let segs: Vec<&str> = sentence.split([',', ';']).map(str::trim).collect();
-    let mut best = 0;
-    for start in 1..segs.len() {
-        // The segment before the first comma supplies the enumeration's first item.
-        let mut n = 1;
-        for seg in &segs[start..] {
+    /// What one segment after a comma adds to an enumeration running through it.
+    enum Segment {
+        /// A short item (`hope`) or not (`Some(false)`): the list goes on or stops.
+        Item(bool),
+        /// A segment joined by "and"/"or" (`identity and meaning`) ends the list; whether
+        /// its first part is a short item.
+        Last(bool),
+    }
+    // Each segment is read once; the scan below only combines them.
+    let segs: Vec<Segment> = sentence
+        .split([',', ';'])
+        .skip(1)
+        .map(|seg| {
+            let seg = seg.trim();
             let seg = seg
                 .strip_prefix("and ")
                 .or_else(|| seg.strip_prefix("or "))
                 .unwrap_or(seg);
             let seg = seg.trim_end_matches(['.', '!', '?']);
-            if let Some((a, _)) = seg.split_once(" and ").or_else(|| seg.split_once(" or ")) {
-                if short(a) {
-                    n += 2;
-                }
-                break;
+            match seg.split_once(" and ").or_else(|| seg.split_once(" or ")) {
+                Some((a, _)) => Segment::Last(short(a)),
+                None => Segment::Item(short(seg)),
             }
-            if short(seg) {
-                n += 1;
-            } else {
-                break;
+        })
+        .collect();
+    let mut best = 0;
+    for start in 0..segs.len() {
+        // The segment before the first comma supplies the enumeration's first item.
+        let mut n = 1;
+        for seg in &segs[start..] {
+            match *seg {
+                Segment::Last(first_short) => {
+                    if first_short {
+                        n += 2;
+                    }
+                    break;
+                }
+                Segment::Item(true) => n += 1,
+                Segment::Item(false) => break,
             }
         }
         best = best.max(n);
