@@ -492,12 +492,17 @@ impl Matcher {
     }
 
     fn from_regexes(compiled: Vec<String>) -> Result<Self, (usize, String)> {
-        let parse = |re: &str| regex_syntax::ParserBuilder::new().build().parse(re);
+        let parse = |re: &str| {
+            regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(re)
+                .map_err(|e| e.to_string())
+        };
         let mut simple_hirs = Vec::with_capacity(compiled.len());
         let mut word_start = Vec::with_capacity(compiled.len());
         let mut sources = Vec::with_capacity(compiled.len());
         for (i, re) in compiled.iter().enumerate() {
-            let hir = parse(re).map_err(|e| (i, e.to_string()))?;
+            let hir = parse(re).map_err(|e| (i, e))?;
             word_start.push(starts_at_word_boundary(&hir));
             // The rewrite of a valid expression is valid; should it ever not be, the
             // general literals serve simple texts too.
