@@ -551,6 +551,61 @@ fn report_unfilled(without_row: &[String], not_marked: &[String], what: &str) {
     }
 }
 
+/// `mark` while streaming: per-learner files and the results objects are written as each
+/// result finishes; returns the slimmed results (see [`MarkResult::slim`]), sorted, with
+/// similar submissions noted.
+fn mark_streaming(
+    rubric: &crate::rubric::Rubric,
+    submissions: &[peermark_ingest::Submission],
+    limits: &peermark_ingest::Limits,
+    progress: &(dyn Fn() + Sync),
+    exporters: &[Box<dyn Exporter>],
+    ctx: &report::ReportContext,
+    out: &std::path::Path,
+) -> Result<Vec<MarkResult>, UsageError> {
+    // Sheet names come from every submission id, as a batch would give them.
+    let mut ids: Vec<&str> = submissions.iter().map(|s| s.id.as_str()).collect();
+    ids.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    let names: std::collections::HashMap<&str, String> = ids
+        .iter()
+        .copied()
+        .zip(report::files::unique_file_names(ids.iter().copied()))
+        .collect();
+    let learner: Vec<&dyn Exporter> = exporters
+        .iter()
+        .filter(|e| e.per_learner())
+        .map(|e| e.as_ref())
+        .collect();
+    let mut spool =
+        report::json::ResultsSpool::create(out).map_err(|e| UsageError(e.to_string()))?;
+    let mut kept: Vec<MarkResult> = Vec::with_capacity(submissions.len());
+    let mut failed: Option<report::ReportError> = None;
+    crate::mark_each_with(rubric, submissions, limits, progress, |mut result| {
+        if failed.is_none() {
+            let name = names
+                .get(result.submission.as_str())
+                .cloned()
+                .unwrap_or_else(|| report::files::safe_file_name(&result.submission));
+            let written = learner
+                .iter()
+                .try_for_each(|e| e.write_learner(&result, &name, ctx, out))
+                .and_then(|()| spool.add(&result));
+            if let Err(e) = written {
+                failed = Some(e);
+            }
+        }
+        result.slim();
+        kept.push(result);
+    });
+    if let Some(e) = failed {
+        return Err(UsageError(e.to_string()));
+    }
+    spool.finish(out).map_err(|e| UsageError(e.to_string()))?;
+    kept.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
+    crate::similarity::annotate(&mut kept, rubric.similarity.as_ref());
+    Ok(kept)
+}
+
 #[allow(clippy::too_many_arguments)] // one per option group of `mark`
 fn mark(
     paths: Vec<PathBuf>,
@@ -617,11 +672,6 @@ fn mark(
         .num_threads(jobs.unwrap_or(0))
         .build()
         .map_err(|e| UsageError(format!("cannot start {jobs:?} jobs: {e}")))?;
-    let mut results =
-        pool.install(|| crate::mark_batch_with(&r, &found.submissions, limits, &|| bar.inc(1)));
-    bar.finish_and_clear();
-    review.apply(&r, &mut results, &review_args, quiet)?;
-
     report::files::create_dir_all(&out).map_err(|e| {
         UsageError(format!(
             "{}: cannot create the output folder: {e}",
@@ -651,10 +701,41 @@ fn mark(
         )));
     }
     exporters.push(Box::new(report::notes::AssessorNotes));
-    for e in &exporters {
-        e.export(&results, &ctx, &out)
-            .map_err(|e| UsageError(e.to_string()))?;
-    }
+    let progress = || bar.inc(1);
+    let results = if review.is_inert() {
+        // Each learner's sheets and results object are written as soon as they are marked,
+        // and only what the cohort's outputs need is kept.
+        let results = pool.install(|| {
+            mark_streaming(
+                &r,
+                &found.submissions,
+                limits,
+                &progress,
+                &exporters,
+                &ctx,
+                &out,
+            )
+        })?;
+        bar.finish_and_clear();
+        for e in exporters
+            .iter()
+            .filter(|e| !e.per_learner() && !e.is_results_json())
+        {
+            e.export(&results, &ctx, &out)
+                .map_err(|e| UsageError(e.to_string()))?;
+        }
+        results
+    } else {
+        let mut results =
+            pool.install(|| crate::mark_batch_with(&r, &found.submissions, limits, &progress));
+        bar.finish_and_clear();
+        review.apply(&r, &mut results, &review_args, quiet)?;
+        for e in &exporters {
+            e.export(&results, &ctx, &out)
+                .map_err(|e| UsageError(e.to_string()))?;
+        }
+        results
+    };
     review.after_export(&out)?;
     let failed = results.iter().filter(|r| r.status == Status::Error).count();
     let with_notes = report::notes::count_with_notes(&results);

@@ -266,6 +266,35 @@ pub fn mark_batch_with(
     results
 }
 
+/// Marks `submissions` in parallel (in the current rayon pool) and hands each result to
+/// `finished` as soon as it is marked, on one thread of its own, in the order they finish: a
+/// caller writes each learner's files there and keeps only what the cohort's outputs need,
+/// so memory stays flat however large the cohort. At most a few hundred results wait for
+/// `finished` at a time. Results are not yet compared for similarity (see
+/// [`similarity::annotate`]).
+pub fn mark_each_with(
+    rubric: &Rubric,
+    submissions: &[Submission],
+    limits: &peermark_ingest::Limits,
+    progress: &(dyn Fn() + Sync),
+    mut finished: impl FnMut(MarkResult) + Send,
+) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<MarkResult>(256);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for r in rx {
+                finished(r);
+            }
+        });
+        submissions.par_iter().for_each_with(tx, |tx, s| {
+            let r = mark_submission_with(rubric, s, limits);
+            progress();
+            // The receiver only stops when this loop is done.
+            let _ = tx.send(r);
+        });
+    });
+}
+
 /// Reads plain text given on standard input.
 pub fn read_stdin_text(bytes: &[u8]) -> Result<Document, peermark_ingest::IngestError> {
     read_stdin_text_with(bytes, &peermark_ingest::Limits::default())

@@ -179,6 +179,33 @@ pub struct MarkResult {
 
 impl MarkResult {
     /// The row of a submission that could not be read or marked.
+    /// Drops what only this learner's own outputs (sheets, annotated copy, results object)
+    /// need — evidence, feedback text, the words of each lapse — once those are written, and
+    /// keeps what the cohort's outputs read: levels and points, overrides, rule ids of lapses
+    /// and notes, assessor notes, safeguarding positions and the similarity fingerprint.
+    pub fn slim(&mut self) {
+        for c in &mut self.criteria {
+            c.evidence = Vec::new();
+            c.measures = Default::default();
+            c.feedback = String::new();
+            c.next_steps = Vec::new();
+            c.descriptor = String::new();
+        }
+        for l in &mut self.lapses {
+            l.text = String::new();
+            l.frame = String::new();
+            l.suggestions = Vec::new();
+            l.why = String::new();
+        }
+        for n in &mut self.notes {
+            n.text = String::new();
+            n.frame = String::new();
+            n.message = String::new();
+        }
+        self.language_awareness = Vec::new();
+        self.title = None;
+    }
+
     pub fn error(submission: &str, file: &str, rubric: RubricRef, message: String) -> Self {
         MarkResult {
             submission: submission.to_string(),

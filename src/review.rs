@@ -34,6 +34,14 @@ pub struct Review {
 }
 
 impl Review {
+    /// Whether the review changes nothing: no override rows and no earlier run to compare
+    /// with. Only then can `mark` write each learner's files as soon as they are marked;
+    /// otherwise it needs the whole cohort first (overrides name submissions, a comparison
+    /// lists who did not resubmit).
+    pub fn is_inert(&self) -> bool {
+        self.rows.is_empty() && self.previous.is_none()
+    }
+
     /// Reads `DIR/overrides.csv` and, with `--previous`, the earlier run (and its overrides).
     pub fn load(rubric: &Rubric, out: &Path, args: &ReviewArgs) -> Result<Review, UsageError> {
         let overrides_path = out.join(overrides::FILE_NAME);

@@ -424,6 +424,10 @@ pub fn annotate(results: &mut [MarkResult], settings: Option<&SimilaritySpec>) -
         }
         None => Vec::new(),
     };
+    // Done with: free them before the notes are built, to keep the peak down.
+    for r in results.iter_mut() {
+        r.fingerprint = None;
+    }
     let mut unlisted: Vec<usize> = vec![0; results.len()];
     let max = settings.map_or(0, |s| s.max_partners);
     for p in &pairs {

@@ -281,3 +281,51 @@ fn a_killed_run_leaves_the_previous_outputs_whole() {
         .iter()
         .all(|p| !p.to_string_lossy().contains("tmp")));
 }
+
+/// `mark` writes each learner's files as they are marked unless a review needs the whole
+/// cohort first; both ways give the same files, byte for byte. An earlier run that matches
+/// no one (`--previous` with an empty results.json) takes the whole-cohort way and changes
+/// nothing else.
+#[test]
+fn streaming_and_whole_cohort_marking_write_the_same_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = common::root().join("samples");
+    let cohort = common::root().join("tests/calibration/essays");
+    let streamed = tmp.path().join("streamed");
+    let whole = tmp.path().join("whole");
+    let previous = tmp.path().join("previous");
+    std::fs::create_dir_all(&previous).unwrap();
+    std::fs::write(previous.join("results.json"), "[]\n").unwrap();
+    let all = ["--sheets", "md,docx,annotated", "--quiet"];
+    let out = mark_with(&[&samples, &cohort], &streamed, &all);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let mut args = all.to_vec();
+    let prev = previous.to_str().unwrap();
+    args.extend(["--previous", prev]);
+    let out = mark_with(&[&samples, &cohort], &whole, &args);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let files = tree(&streamed);
+    assert_eq!(files, tree(&whole));
+    assert!(files.iter().filter(|f| f.starts_with("feedback")).count() >= 40);
+    for f in &files {
+        let (a, b) = (streamed.join(f), whole.join(f));
+        if a.is_dir() {
+            continue;
+        }
+        // Word files carry the day's date only; compare their text.
+        if f.extension().is_some_and(|e| e == "docx") {
+            assert_eq!(
+                common::output_text(&a),
+                common::output_text(&b),
+                "{}",
+                f.display()
+            );
+        } else {
+            assert!(
+                std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
+                "{} differs",
+                f.display()
+            );
+        }
+    }
+}

@@ -707,47 +707,54 @@ impl Exporter for AnnotatedCopies {
     fn export(
         &self,
         results: &[MarkResult],
+        ctx: &ReportContext,
+        out_dir: &Path,
+    ) -> Result<(), ReportError> {
+        super::export_each(self, results, ctx, out_dir)
+    }
+
+    fn per_learner(&self) -> bool {
+        true
+    }
+
+    fn write_learner(
+        &self,
+        r: &MarkResult,
+        name: &str,
         _ctx: &ReportContext,
         out_dir: &Path,
     ) -> Result<(), ReportError> {
-        use rayon::prelude::*;
-        let dir = out_dir.join("annotated");
-        let names = super::sheet_md::sheet_names(results);
-        results
-            .par_iter()
-            .zip(names)
-            .filter(|(r, _)| {
-                // A note that quotes the essay (safeguarding) holds the copy back; a
-                // similar-text note only gives positions, so it does not.
-                r.status == Status::Marked
-                    && r.assessor_notes
-                        .iter()
-                        .all(|n| n.kind == crate::similarity::NOTE_KIND)
-                    && r.safeguarding.is_empty()
-            })
-            .try_for_each(|(r, name)| {
-                let Some(sub) = self.sources.get(&r.submission) else {
-                    return Ok(());
-                };
-                let docm = sub.file.to_ascii_lowercase().ends_with(".docm");
-                let out = dir.join(format!("{name}.docx"));
-                // The file was read a moment ago; if it cannot be read or rewritten now, the
-                // learner still has the feedback sheet: say so and go on.
-                let made = sub
-                    .bytes()
-                    .map_err(|e| AnnotateError::Read(e.to_string()))
-                    .and_then(|bytes| annotate(&bytes, sub.format, docm, r));
-                match made {
-                    Ok((docx, _)) => write_sheet(&out, &docx),
-                    Err(e) => {
-                        eprintln!(
-                            "no annotated copy of {}: {e}; its feedback sheets are written",
-                            r.file
-                        );
-                        Ok(())
-                    }
-                }
-            })
+        // A note that quotes the essay (safeguarding) holds the copy back; a similar-text
+        // note only gives positions, so it does not.
+        let annotate_it = r.status == Status::Marked
+            && r.assessor_notes
+                .iter()
+                .all(|n| n.kind == crate::similarity::NOTE_KIND)
+            && r.safeguarding.is_empty();
+        if !annotate_it {
+            return Ok(());
+        }
+        let Some(sub) = self.sources.get(&r.submission) else {
+            return Ok(());
+        };
+        let docm = sub.file.to_ascii_lowercase().ends_with(".docm");
+        let out = out_dir.join("annotated").join(format!("{name}.docx"));
+        // The file was read a moment ago; if it cannot be read or rewritten now, the
+        // learner still has the feedback sheet: say so and go on.
+        let made = sub
+            .bytes()
+            .map_err(|e| AnnotateError::Read(e.to_string()))
+            .and_then(|bytes| annotate(&bytes, sub.format, docm, r));
+        match made {
+            Ok((docx, _)) => write_sheet(&out, &docx),
+            Err(e) => {
+                eprintln!(
+                    "no annotated copy of {}: {e}; its feedback sheets are written",
+                    r.file
+                );
+                Ok(())
+            }
+        }
     }
 }
 

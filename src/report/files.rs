@@ -46,7 +46,7 @@ pub fn create_dir_all(dir: &Path) -> io::Result<()> {
 
 /// Creates a new file (never opening an existing one or following a link), `0600` unless
 /// outputs are shared.
-fn create_new(path: &Path) -> io::Result<File> {
+pub(crate) fn create_new(path: &Path) -> io::Result<File> {
     let mut o = OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
@@ -57,7 +57,7 @@ fn create_new(path: &Path) -> io::Result<File> {
     o.open(path)
 }
 
-const TMP_MARK: &str = ".tmp-peermark-";
+pub(crate) const TMP_MARK: &str = ".tmp-peermark-";
 
 /// Writes `bytes` to `path` through a temporary file beside it, flushed to disk, and a
 /// rename. The temporary file is removed if anything fails.
@@ -73,6 +73,15 @@ pub fn write_replaceable(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_then(path, bytes, false, || Ok(()))
 }
 
+/// [`write_atomically`] for a large output written a piece at a time by `write` (through a
+/// buffer), so it is never held whole in memory.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write_with(path, true, write, || Ok(()))
+}
+
 /// [`write_atomically`], calling `before_rename` once the temporary file is written (tests
 /// interrupt a write there).
 fn write_then(
@@ -81,7 +90,15 @@ fn write_then(
     sync: bool,
     before_rename: impl FnOnce() -> io::Result<()>,
 ) -> io::Result<()> {
-    use std::io::Write;
+    write_with(path, sync, |f| f.write_all(bytes), before_rename)
+}
+
+fn write_with(
+    path: &Path,
+    sync: bool,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    before_rename: impl FnOnce() -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
@@ -91,8 +108,9 @@ fn write_then(
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let written = (|| {
-        let mut f = create_new(&tmp)?;
-        f.write_all(bytes)?;
+        let mut f = io::BufWriter::with_capacity(64 * 1024, create_new(&tmp)?);
+        write(&mut f)?;
+        let f = f.into_inner().map_err(io::IntoInnerError::into_error)?;
         if sync {
             f.sync_all().ok();
         }

@@ -5,7 +5,7 @@
 //! (assessor notes and their quotes), so nothing here filters. Field order follows the struct and
 //! `measures` is a `BTreeMap`, so the output is byte-identical across runs.
 
-use super::{write_atomically, Exporter, ReportContext, ReportError};
+use super::{Exporter, ReportContext, ReportError};
 use crate::result::MarkResult;
 use std::path::Path;
 
@@ -13,14 +13,115 @@ use std::path::Path;
 pub struct ResultsJson;
 
 impl Exporter for ResultsJson {
+    fn is_results_json(&self) -> bool {
+        true
+    }
+
     fn export(
         &self,
         results: &[MarkResult],
         _ctx: &ReportContext,
         out_dir: &Path,
     ) -> Result<(), ReportError> {
-        write_atomically(&out_dir.join("results.json"), pretty(results).as_bytes())
+        // Written a result at a time: a large cohort's results are never one string.
+        let path = out_dir.join("results.json");
+        super::files::write_atomically_with(&path, |w| {
+            serde_json::to_writer_pretty(&mut *w, results).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })
+        .map_err(|e| ReportError::io(&path, e))
     }
+}
+
+/// `DIR/results.json` written while marking: each result's object goes to a temporary
+/// file in `DIR` as it finishes, and [`ResultsSpool::finish`] copies them into
+/// `results.json` in submission order, exactly as [`ResultsJson`] writes them.
+pub struct ResultsSpool {
+    path: std::path::PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    written: u64,
+    /// (submission, offset, length) of each object.
+    entries: Vec<(String, u64, usize)>,
+}
+
+impl ResultsSpool {
+    pub fn create(out_dir: &Path) -> Result<Self, ReportError> {
+        let path = out_dir.join(format!(
+            ".results.json{}spool-{}",
+            super::files::TMP_MARK,
+            std::process::id()
+        ));
+        let file = super::files::create_new(&path).map_err(|e| ReportError::io(&path, e))?;
+        Ok(ResultsSpool {
+            path,
+            file: std::io::BufWriter::with_capacity(256 * 1024, file),
+            written: 0,
+            entries: Vec::new(),
+        })
+    }
+
+    /// Adds one result's object.
+    pub fn add(&mut self, r: &MarkResult) -> Result<(), ReportError> {
+        use std::io::Write;
+        let object = element(r);
+        self.file
+            .write_all(object.as_bytes())
+            .map_err(|e| ReportError::io(&self.path, e))?;
+        self.entries
+            .push((r.submission.clone(), self.written, object.len()));
+        self.written += object.len() as u64;
+        Ok(())
+    }
+
+    /// Writes `DIR/results.json` from the spool, sorted by submission, and removes the spool.
+    pub fn finish(mut self, out_dir: &Path) -> Result<(), ReportError> {
+        use std::io::{Read, Seek, SeekFrom, Write};
+        let finished = (|| {
+            self.file
+                .flush()
+                .map_err(|e| ReportError::io(&self.path, e))?;
+            let mut spool =
+                std::fs::File::open(&self.path).map_err(|e| ReportError::io(&self.path, e))?;
+            self.entries
+                .sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            let path = out_dir.join("results.json");
+            let mut buf = Vec::new();
+            super::files::write_atomically_with(&path, |w| {
+                if self.entries.is_empty() {
+                    return w.write_all(b"[]\n");
+                }
+                w.write_all(b"[\n")?;
+                for (i, (_, offset, len)) in self.entries.iter().enumerate() {
+                    if i > 0 {
+                        w.write_all(b",\n")?;
+                    }
+                    buf.resize(*len, 0);
+                    spool.seek(SeekFrom::Start(*offset))?;
+                    spool.read_exact(&mut buf)?;
+                    w.write_all(&buf)?;
+                }
+                w.write_all(b"\n]\n")
+            })
+            .map_err(|e| ReportError::io(&path, e))
+        })();
+        finished
+    }
+}
+
+impl Drop for ResultsSpool {
+    /// The spool never outlives the run, whether it finished or not.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// One result as an element of the pretty-printed results array (indented one level, with
+/// neither the comma nor the line break that separate elements).
+fn element(r: &MarkResult) -> String {
+    let array =
+        serde_json::to_string_pretty(std::slice::from_ref(r)).expect("a result always serialises");
+    // "[\n" + element + "\n]"
+    array[2..array.len() - 2].to_string()
 }
 
 /// One result object, pretty-printed, ending with a newline (print it with `print!`).

@@ -56,7 +56,7 @@ impl ReportError {
 }
 
 /// One output of `mark`, written from all results at once (results are sorted by submission).
-pub trait Exporter {
+pub trait Exporter: Send + Sync {
     /// Writes this exporter's files under `out_dir`.
     fn export(
         &self,
@@ -64,6 +64,44 @@ pub trait Exporter {
         ctx: &ReportContext,
         out_dir: &Path,
     ) -> Result<(), ReportError>;
+
+    /// Whether this is `results.json`, which `mark` writes while marking when it streams.
+    fn is_results_json(&self) -> bool {
+        false
+    }
+
+    /// Whether this exporter writes one learner's files from that learner's result alone
+    /// ([`Exporter::write_learner`]), so `mark` can write them as each result finishes.
+    fn per_learner(&self) -> bool {
+        false
+    }
+
+    /// A per-learner exporter's files for one result, named `name` (see
+    /// [`sheet_md::sheet_names`]). Whole-cohort exporters write nothing here.
+    fn write_learner(
+        &self,
+        _result: &MarkResult,
+        _name: &str,
+        _ctx: &ReportContext,
+        _out_dir: &Path,
+    ) -> Result<(), ReportError> {
+        Ok(())
+    }
+}
+
+/// [`Exporter::export`] for a per-learner exporter: every result's files, in parallel.
+fn export_each(
+    exporter: &(impl Exporter + ?Sized),
+    results: &[MarkResult],
+    ctx: &ReportContext,
+    out_dir: &Path,
+) -> Result<(), ReportError> {
+    use rayon::prelude::*;
+    let names = sheet_md::sheet_names(results);
+    results
+        .par_iter()
+        .zip(names)
+        .try_for_each(|(r, name)| exporter.write_learner(r, &name, ctx, out_dir))
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an

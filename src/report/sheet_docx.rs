@@ -33,13 +33,22 @@ impl Exporter for DocxSheets {
         ctx: &ReportContext,
         out_dir: &Path,
     ) -> Result<(), ReportError> {
-        use rayon::prelude::*;
-        let dir = out_dir.join("feedback");
-        let names = super::sheet_md::sheet_names(results);
-        results.par_iter().zip(names).try_for_each(|(r, name)| {
-            let path = dir.join(format!("{name}.docx"));
-            write_sheet(&path, &sheet_docx(r, ctx, &self.date))
-        })
+        super::export_each(self, results, ctx, out_dir)
+    }
+
+    fn per_learner(&self) -> bool {
+        true
+    }
+
+    fn write_learner(
+        &self,
+        r: &MarkResult,
+        name: &str,
+        ctx: &ReportContext,
+        out_dir: &Path,
+    ) -> Result<(), ReportError> {
+        let path = out_dir.join("feedback").join(format!("{name}.docx"));
+        write_sheet(&path, &sheet_docx(r, ctx, &self.date))
     }
 }
 

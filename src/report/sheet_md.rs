@@ -19,14 +19,23 @@ impl Exporter for MarkdownSheets {
         ctx: &ReportContext,
         out_dir: &Path,
     ) -> Result<(), ReportError> {
-        use rayon::prelude::*;
-        let dir = out_dir.join("feedback");
         // Sheets are independent: render and write them in parallel.
-        let names = sheet_names(results);
-        results.par_iter().zip(names).try_for_each(|(r, name)| {
-            let path = dir.join(format!("{name}.md"));
-            write_sheet(&path, sheet_md(r, ctx).as_bytes())
-        })
+        super::export_each(self, results, ctx, out_dir)
+    }
+
+    fn per_learner(&self) -> bool {
+        true
+    }
+
+    fn write_learner(
+        &self,
+        r: &MarkResult,
+        name: &str,
+        ctx: &ReportContext,
+        out_dir: &Path,
+    ) -> Result<(), ReportError> {
+        let path = out_dir.join("feedback").join(format!("{name}.md"));
+        write_sheet(&path, sheet_md(r, ctx).as_bytes())
     }
 }
 
