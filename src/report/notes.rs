@@ -1,7 +1,7 @@
 //! `DIR/assessor-notes.csv`: safeguarding flags and anything else not for the learner, with the
 //! quoted sentence. The only output that quotes them; for the assessor only.
 
-use super::{safe_cell, write_atomically, Exporter, ReportContext, ReportError};
+use super::{safe_cell, Exporter, ReportContext, ReportError};
 use crate::result::MarkResult;
 use std::path::Path;
 
@@ -17,11 +17,12 @@ impl Exporter for AssessorNotes {
         out_dir: &Path,
     ) -> Result<(), ReportError> {
         let path = out_dir.join("assessor-notes.csv");
-        let csv = notes_csv(results).map_err(|e| ReportError::Format {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        write_atomically(&path, csv.as_bytes())
+        super::files::write_atomically_with(&path, |w| {
+            write_notes(results, w)
+                .map(|_| ())
+                .map_err(std::io::Error::other)
+        })
+        .map_err(|e| ReportError::io(&path, e))
     }
 }
 
@@ -34,10 +35,18 @@ pub fn count_with_notes(results: &[MarkResult]) -> usize {
         .count()
 }
 
+#[cfg(test)]
 fn notes_csv(results: &[MarkResult]) -> Result<String, csv::Error> {
+    let bytes = write_notes(results, Vec::new())?;
+    Ok(String::from_utf8(bytes).expect("every cell is a Rust string"))
+}
+
+/// Writes the notes as CSV to `to` (a row at a time: a large cohort's notes are never held
+/// whole) and gives `to` back.
+fn write_notes<W: std::io::Write>(results: &[MarkResult], to: W) -> Result<W, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+        .from_writer(to);
     w.write_record([
         "submission",
         "kind",
@@ -60,8 +69,7 @@ fn notes_csv(results: &[MarkResult]) -> Result<String, csv::Error> {
             ])?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8(bytes).expect("every cell is a Rust string"))
+    Ok(w.into_inner().map_err(|e| e.into_error())?)
 }
 
 #[cfg(test)]

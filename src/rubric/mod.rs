@@ -275,18 +275,22 @@ pub fn load_with(
         language.try_into().map_err(|e: toml::de::Error| {
             locate("[language", format!("language: {}", e.message().trim()))
         })?;
-    let rules = RuleSet::compile(&language_settings).map_err(|e| {
-        let msg = e.to_string();
-        let needle = msg
-            .split_whitespace()
-            .find(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric())
-                    .starts_with('L')
-            })
-            .map(|w| format!("\"{}\"", w.trim_matches(|c: char| !c.is_alphanumeric())))
-            .unwrap_or_else(|| "[language".into());
-        locate(&needle, format!("language: {msg}"))
-    })?;
+    // The language rules are the biggest part to compile: they compile on a thread of their
+    // own while the criteria's lexicons compile here.
+    let compile_rules = || {
+        RuleSet::compile(&language_settings).map_err(|e| {
+            let msg = e.to_string();
+            let needle = msg
+                .split_whitespace()
+                .find(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .starts_with('L')
+                })
+                .map(|w| format!("\"{}\"", w.trim_matches(|c: char| !c.is_alphanumeric())))
+                .unwrap_or_else(|| "[language".into());
+            locate(&needle, format!("language: {msg}"))
+        })
+    };
     let safeguarding_settings: SafeguardingSettings =
         safeguarding.try_into().map_err(|e: toml::de::Error| {
             locate(
@@ -297,15 +301,29 @@ pub fn load_with(
     let scanner = Scanner::new(&safeguarding_settings)
         .map_err(|e| locate("[safeguarding", format!("safeguarding: {e}")))?;
 
-    validate_and_compile(
-        spec,
-        &main,
-        sha256,
-        path,
-        rules,
-        scanner,
-        safeguarding_settings,
-    )
+    std::thread::scope(|scope| {
+        // A panic there must not outlive the scope (it would end the run): it becomes
+        // the rubric's error.
+        let rules = scope.spawn(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(compile_rules)).unwrap_or_else(
+                |_| {
+                    Err(main.invalid(
+                        "[language",
+                        "language: the rules could not be compiled (an internal error); check the [language] table".into(),
+                    ))
+                },
+            )
+        });
+        validate_and_compile(
+            spec,
+            &main,
+            sha256,
+            path,
+            rules,
+            scanner,
+            safeguarding_settings,
+        )
+    })
 }
 
 fn validate_and_compile(
@@ -313,7 +331,7 @@ fn validate_and_compile(
     src: &Source,
     sha256: String,
     path: &Path,
-    language: RuleSet,
+    language: std::thread::ScopedJoinHandle<'_, Result<RuleSet, RubricError>>,
     safeguarding: Scanner,
     safeguarding_settings: SafeguardingSettings,
 ) -> Result<Rubric, RubricError> {
@@ -789,6 +807,12 @@ fn validate_and_compile(
         }
     }
 
+    let language = language.join().map_err(|_| {
+        src.invalid(
+            "[language",
+            "language: the rules could not be compiled (an internal error); check the [language] table".into(),
+        )
+    })??;
     Ok(Rubric {
         id: spec.rubric.id,
         title: spec.rubric.title,
