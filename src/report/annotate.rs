@@ -704,15 +704,6 @@ impl AnnotatedCopies {
 }
 
 impl Exporter for AnnotatedCopies {
-    fn export(
-        &self,
-        results: &[MarkResult],
-        ctx: &ReportContext,
-        out_dir: &Path,
-    ) -> Result<(), ReportError> {
-        super::export_each(self, results, ctx, out_dir)
-    }
-
     fn per_learner(&self) -> bool {
         true
     }

@@ -57,13 +57,16 @@ impl ReportError {
 
 /// One output of `mark`, written from all results at once (results are sorted by submission).
 pub trait Exporter: Send + Sync {
-    /// Writes this exporter's files under `out_dir`.
+    /// Writes this exporter's files under `out_dir`; a per-learner exporter writes every
+    /// result's files, in parallel, unless it says otherwise.
     fn export(
         &self,
         results: &[MarkResult],
         ctx: &ReportContext,
         out_dir: &Path,
-    ) -> Result<(), ReportError>;
+    ) -> Result<(), ReportError> {
+        export_each(self, results, ctx, out_dir)
+    }
 
     /// Whether this is `results.json`, which `mark` writes while marking when it streams.
     fn is_results_json(&self) -> bool {
@@ -89,7 +92,7 @@ pub trait Exporter: Send + Sync {
     }
 }
 
-/// [`Exporter::export`] for a per-learner exporter: every result's files, in parallel.
+/// Every result's files of a per-learner exporter, in parallel.
 fn export_each(
     exporter: &(impl Exporter + ?Sized),
     results: &[MarkResult],

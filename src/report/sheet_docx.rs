@@ -27,15 +27,6 @@ impl DocxSheets {
 }
 
 impl Exporter for DocxSheets {
-    fn export(
-        &self,
-        results: &[MarkResult],
-        ctx: &ReportContext,
-        out_dir: &Path,
-    ) -> Result<(), ReportError> {
-        super::export_each(self, results, ctx, out_dir)
-    }
-
     fn per_learner(&self) -> bool {
         true
     }

@@ -13,16 +13,6 @@ use std::path::Path;
 pub struct MarkdownSheets;
 
 impl Exporter for MarkdownSheets {
-    fn export(
-        &self,
-        results: &[MarkResult],
-        ctx: &ReportContext,
-        out_dir: &Path,
-    ) -> Result<(), ReportError> {
-        // Sheets are independent: render and write them in parallel.
-        super::export_each(self, results, ctx, out_dir)
-    }
-
     fn per_learner(&self) -> bool {
         true
     }
