@@ -601,8 +601,7 @@ fn mark_streaming(
         return Err(UsageError(e.to_string()));
     }
     spool.finish(out).map_err(|e| UsageError(e.to_string()))?;
-    kept.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
-    crate::similarity::annotate(&mut kept, rubric.similarity.as_ref());
+    crate::finish_cohort(rubric, &mut kept);
     Ok(kept)
 }
 

@@ -261,9 +261,15 @@ pub fn mark_batch_with(
             r
         })
         .collect();
-    results.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
-    similarity::annotate(&mut results, rubric.similarity.as_ref());
+    finish_cohort(rubric, &mut results);
     results
+}
+
+/// Puts a cohort's results in submission order and notes similar submissions (the last step
+/// of [`mark_batch_with`], and of a caller of [`mark_each_with`]).
+pub fn finish_cohort(rubric: &Rubric, results: &mut [MarkResult]) {
+    results.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
+    similarity::annotate(results, rubric.similarity.as_ref());
 }
 
 /// Marks `submissions` in parallel (in the current rayon pool) and hands each result to
