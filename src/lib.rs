@@ -149,10 +149,10 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         assessor_notes.push(AssessorNote {
             kind: "safeguarding".into(),
             tier: Some(flag.tier),
-            cue: flag.cue,
+            cue: flag.cue.into(),
             paragraph: pos.paragraph,
             line: pos.line,
-            quote: flag.quote,
+            quote: flag.quote.into(),
         });
     }
     MarkResult {

@@ -82,14 +82,54 @@ pub struct SafeguardingCue {
 }
 
 /// A note for the assessor only (`assessor-notes.csv`).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+///
+/// A cohort with a shared template can have hundreds of thousands of notes, so a note is
+/// kept small: its kind is usually a constant, one cue is shared by the notes it heads, and
+/// a similar passage is kept as numbers until it is written.
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssessorNote {
-    pub kind: String,
+    pub kind: std::borrow::Cow<'static, str>,
     pub tier: Option<u8>,
-    pub cue: String,
+    pub cue: std::sync::Arc<str>,
     pub paragraph: usize,
     pub line: u32,
-    pub quote: String,
+    pub quote: NoteQuote,
+}
+
+/// What an assessor note quotes: words of the essay, or where a passage shared with another
+/// submission is in both (written as `paragraphs 2–4, lines 3–7 here match paragraph 5,
+/// line 9 of essay`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoteQuote {
+    Text(String),
+    Passage {
+        here: crate::similarity::Place,
+        there: crate::similarity::Place,
+        other: std::sync::Arc<str>,
+    },
+}
+
+impl std::fmt::Display for NoteQuote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoteQuote::Text(t) => f.write_str(t),
+            NoteQuote::Passage { here, there, other } => {
+                write!(f, "{here} here match {there} of {other}")
+            }
+        }
+    }
+}
+
+impl From<String> for NoteQuote {
+    fn from(text: String) -> Self {
+        NoteQuote::Text(text)
+    }
+}
+
+impl From<&str> for NoteQuote {
+    fn from(text: &str) -> Self {
+        NoteQuote::Text(text.to_string())
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 //! full comparisons. The overlapping passages are the runs of words covered by shared shingles,
 //! reported as paragraph and line ranges in each essay.
 
-use crate::result::{AssessorNote, MarkResult};
+use crate::result::{AssessorNote, MarkResult, NoteQuote};
 use crate::rubric::spec::SimilaritySpec;
 use peermark_text::Document;
 use std::collections::{HashMap, HashSet};
@@ -105,22 +105,37 @@ impl Fingerprint {
         (find(&self.paragraphs), find(&self.lines))
     }
 
-    /// "paragraphs 2–6, lines 3–11" for the words `from..=to`.
-    fn describe(&self, from: u32, to: u32) -> String {
+    /// Where the words `from..=to` are.
+    fn place(&self, from: u32, to: u32) -> Place {
         let (p1, l1) = self.position(from);
         let (p2, l2) = self.position(to);
-        let range = |one: &str, many: &str, a: u32, b: u32| {
+        Place {
+            paragraphs: (p1, p2),
+            lines: (l1, l2),
+        }
+    }
+}
+
+/// Where a run of words is: its first and last paragraph (1-based) and source line. Shown as
+/// `paragraphs 2–6, lines 3–11` (or `paragraph 2, line 3`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub paragraphs: (u32, u32),
+    pub lines: (u32, u32),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let range = |f: &mut std::fmt::Formatter<'_>, one: &str, many: &str, (a, b): (u32, u32)| {
             if a == b {
-                format!("{one} {a}")
+                write!(f, "{one} {a}")
             } else {
-                format!("{many} {a}\u{2013}{b}")
+                write!(f, "{many} {a}\u{2013}{b}")
             }
         };
-        format!(
-            "{}, {}",
-            range("paragraph", "paragraphs", p1, p2),
-            range("line", "lines", l1, l2)
-        )
+        range(f, "paragraph", "paragraphs", self.paragraphs)?;
+        f.write_str(", ")?;
+        range(f, "line", "lines", self.lines)
     }
 }
 
@@ -133,9 +148,9 @@ pub struct Passage {
     pub other_words: (u32, u32),
     /// Where it starts here: (paragraph, line).
     pub start: (u32, u32),
-    /// "paragraphs 2–6, lines 3–11" here and in the other essay.
-    pub here: String,
-    pub there: String,
+    /// Where it is here and in the other essay.
+    pub here: Place,
+    pub there: Place,
 }
 
 /// Two submissions whose text largely overlaps (`a` < `b`, as indexes of the results).
@@ -334,8 +349,8 @@ fn passages(here: &Fingerprint, there: &Fingerprint, min_words: usize) -> Vec<Pa
                     words: (s, e),
                     other_words: (ts, te_word),
                     start: here.position(s),
-                    here: here.describe(s, e),
-                    there: there.describe(ts, te_word),
+                    here: here.place(s, e),
+                    there: there.place(ts, te_word),
                 });
             }
         }
@@ -361,98 +376,132 @@ fn passages(here: &Fingerprint, there: &Fingerprint, min_words: usize) -> Vec<Pa
     out
 }
 
-/// Finds the similar pairs among fingerprints (indexes into `prints`; `None` for a
-/// submission that could not be read).
-pub fn find_pairs(prints: &[Option<&Fingerprint>], settings: &SimilaritySpec) -> Vec<SimilarPair> {
+/// The similar pairs worth listing, before their passages are located.
+struct Listed {
+    /// (a, b, Jaccard) with a < b, in order.
+    pairs: Vec<(usize, usize, f64)>,
+    /// How many similar partners each submission has in all (listed or not).
+    partners: Vec<usize>,
+}
+
+/// Finds the similar pairs and keeps those among the first `max_partners` of either side.
+fn listed_pairs(prints: &[Option<&Fingerprint>], settings: &SimilaritySpec) -> Listed {
     use rayon::prelude::*;
-    let sets: Vec<Option<Vec<u32>>> = prints
-        .par_iter()
-        .map(|p| p.map(|f| distinct(&f.shingles)))
-        .collect();
-    let cands = candidates(prints, settings.threshold);
-    let similar: Vec<(usize, usize, f64)> = cands
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let j = jaccard(sets[a].as_deref()?, sets[b].as_deref()?);
-            (j >= settings.threshold).then_some((a, b, j))
-        })
-        .collect();
+    let similar: Vec<(usize, usize, f64)> = {
+        let sets: Vec<Option<Vec<u32>>> = prints
+            .par_iter()
+            .map(|p| p.map(|f| distinct(&f.shingles)))
+            .collect();
+        let cands = candidates(prints, settings.threshold);
+        cands
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let j = jaccard(sets[a].as_deref()?, sets[b].as_deref()?);
+                (j >= settings.threshold).then_some((a, b, j))
+            })
+            .collect()
+    };
     // Each submission's partners, most similar first; a pair is listed when it is among the
     // first `max_partners` of either side.
-    let mut partners: HashMap<usize, Vec<(f64, usize)>> = HashMap::new();
+    let mut by_member: Vec<Vec<(f64, usize)>> = vec![Vec::new(); prints.len()];
     for &(a, b, j) in &similar {
-        partners.entry(a).or_default().push((j, b));
-        partners.entry(b).or_default().push((j, a));
+        by_member[a].push((j, b));
+        by_member[b].push((j, a));
     }
     let mut listed: HashSet<(usize, usize)> = HashSet::new();
-    for (&me, list) in partners.iter_mut() {
+    for (me, list) in by_member.iter_mut().enumerate() {
         list.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         for &(_, other) in list.iter().take(settings.max_partners) {
             listed.insert((me.min(other), me.max(other)));
         }
     }
-    let count = |i: usize| partners.get(&i).map_or(0, Vec::len);
-    let mut pairs: Vec<SimilarPair> = similar
-        .par_iter()
+    let partners = by_member.iter().map(Vec::len).collect();
+    let mut pairs: Vec<(usize, usize, f64)> = similar
+        .into_iter()
         .filter(|(a, b, _)| listed.contains(&(*a, *b)))
+        .collect();
+    pairs.sort_by_key(|&(a, b, _)| (a, b));
+    Listed { pairs, partners }
+}
+
+/// Finds the similar pairs among fingerprints (indexes into `prints`; `None` for a
+/// submission that could not be read), with their passages.
+pub fn find_pairs(prints: &[Option<&Fingerprint>], settings: &SimilaritySpec) -> Vec<SimilarPair> {
+    use rayon::prelude::*;
+    let listed = listed_pairs(prints, settings);
+    listed
+        .pairs
+        .par_iter()
         .filter_map(|&(a, b, j)| {
             let (fa, fb) = (prints[a]?, prints[b]?);
             Some(SimilarPair {
                 a,
                 b,
-                partners_a: count(a),
-                partners_b: count(b),
+                partners_a: listed.partners[a],
+                partners_b: listed.partners[b],
                 jaccard: j,
                 passages_a: passages(fa, fb, settings.min_passage_words),
                 passages_b: passages(fb, fa, settings.min_passage_words),
             })
         })
-        .collect();
-    pairs.sort_by_key(|p| (p.a, p.b));
-    pairs
+        .collect()
 }
 
 /// Finds similar pairs among marked results (sorted by submission), adds an assessor note to
 /// both submissions of each pair, one per overlapping passage, and drops the fingerprints.
-/// Returns the pairs found (as indexes into `results`).
-pub fn annotate(results: &mut [MarkResult], settings: Option<&SimilaritySpec>) -> Vec<SimilarPair> {
-    let pairs = match settings {
-        Some(s) => {
-            let prints: Vec<Option<&Fingerprint>> =
-                results.iter().map(|r| r.fingerprint.as_deref()).collect();
-            find_pairs(&prints, s)
-        }
-        None => Vec::new(),
+/// Returns how many pairs were listed.
+///
+/// Each submission's notes are built on its own, in parallel, straight from the two
+/// fingerprints: a cohort built on one template has hundreds of thousands of passages, and
+/// they are never all held at once.
+pub fn annotate(results: &mut [MarkResult], settings: Option<&SimilaritySpec>) -> usize {
+    use rayon::prelude::*;
+    let prints: Vec<Option<Box<Fingerprint>>> =
+        results.iter_mut().map(|r| r.fingerprint.take()).collect();
+    let Some(settings) = settings else {
+        return 0;
     };
-    // Done with: free them before the notes are built, to keep the peak down.
-    for r in results.iter_mut() {
-        r.fingerprint = None;
+    let refs: Vec<Option<&Fingerprint>> = prints.iter().map(|p| p.as_deref()).collect();
+    let listed = listed_pairs(&refs, settings);
+    // Each submission's listed partners, in pair order.
+    let mut partners: Vec<Vec<(u32, f64)>> = vec![Vec::new(); results.len()];
+    for &(a, b, j) in &listed.pairs {
+        partners[a].push((b as u32, j));
+        partners[b].push((a as u32, j));
     }
-    let mut unlisted: Vec<usize> = vec![0; results.len()];
-    let max = settings.map_or(0, |s| s.max_partners);
-    for p in &pairs {
-        unlisted[p.a] = p.partners_a.saturating_sub(max);
-        unlisted[p.b] = p.partners_b.saturating_sub(max);
-    }
-    for p in &pairs {
-        let pct = (p.jaccard * 100.0).round();
-        for (me, other, passages) in [(p.a, p.b, &p.passages_a), (p.b, p.a, &p.passages_b)] {
-            let other_id = results[other].submission.clone();
-            let cue = format!("similar to {other_id}: {pct}% of word sequences shared");
-            let mut notes: Vec<AssessorNote> = passages
-                .iter()
-                .map(|ps| AssessorNote {
+    let ids: Vec<std::sync::Arc<str>> = results
+        .iter()
+        .map(|r| std::sync::Arc::from(r.submission.as_str()))
+        .collect();
+    let max = settings.max_partners;
+    results.par_iter_mut().enumerate().for_each(|(me, r)| {
+        for &(other, j) in &partners[me] {
+            let other = other as usize;
+            let (Some(here), Some(there)) = (refs[me], refs[other]) else {
+                continue;
+            };
+            let other_id = &ids[other];
+            let pct = (j * 100.0).round();
+            let cue: std::sync::Arc<str> =
+                format!("similar to {other_id}: {pct}% of word sequences shared").into();
+            let before = r.assessor_notes.len();
+            for ps in passages(here, there, settings.min_passage_words) {
+                r.assessor_notes.push(AssessorNote {
                     kind: NOTE_KIND.into(),
                     tier: None,
                     cue: cue.clone(),
                     paragraph: ps.start.0 as usize,
                     line: ps.start.1,
-                    quote: format!("{} here match {} of {other_id}", ps.here, ps.there),
-                })
-                .collect();
-            if notes.is_empty() {
+                    quote: NoteQuote::Passage {
+                        here: ps.here,
+                        there: ps.there,
+                        other: other_id.clone(),
+                    },
+                });
+            }
+            if r.assessor_notes.len() == before {
                 // Shared sequences spread thinly: still one note naming the pair.
-                notes.push(AssessorNote {
+                r.assessor_notes.push(AssessorNote {
                     kind: NOTE_KIND.into(),
                     tier: None,
                     cue,
@@ -460,29 +509,32 @@ pub fn annotate(results: &mut [MarkResult], settings: Option<&SimilaritySpec>) -
                     line: 0,
                     quote: format!(
                         "short shared passages throughout, none of {} words or more",
-                        settings.map(|s| s.min_passage_words).unwrap_or_default()
-                    ),
+                        settings.min_passage_words
+                    )
+                    .into(),
                 });
             }
-            results[me].assessor_notes.extend(notes);
         }
-    }
-    for (r, &more) in results.iter_mut().zip(&unlisted) {
+        let more = if partners[me].is_empty() {
+            0
+        } else {
+            listed.partners[me].saturating_sub(max)
+        };
         if more > 0 {
             r.assessor_notes.push(AssessorNote {
                 kind: NOTE_KIND.into(),
                 tier: None,
-                cue: format!("similar to at least {more} more submission(s), not listed"),
+                cue: format!("similar to at least {more} more submission(s), not listed").into(),
                 paragraph: 0,
                 line: 0,
                 quote: format!(
                     "only the {max} most similar are listed; so many similar submissions may mean a shared template or source"
-                ),
+                )
+                .into(),
             });
         }
-        r.fingerprint = None;
-    }
-    pairs
+    });
+    listed.pairs.len()
 }
 
 #[cfg(test)]
@@ -617,8 +669,8 @@ mod tests {
         // Paragraph 3 of `a` (the title is 1) matches paragraph 2 of `b`; extracted text has
         // one line per paragraph and a blank line between.
         assert_eq!(ps[0].start, (3, 5));
-        assert_eq!(ps[0].here, "paragraph 3, line 5");
-        assert_eq!(ps[0].there, "paragraph 2, line 3");
+        assert_eq!(ps[0].here.to_string(), "paragraph 3, line 5");
+        assert_eq!(ps[0].there.to_string(), "paragraph 2, line 3");
         assert!(ps[0].words.1 - ps[0].words.0 + 1 >= 56);
     }
 

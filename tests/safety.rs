@@ -420,10 +420,10 @@ fn a_past_attempt_told_as_history_is_not_flagged_by_the_library() {
     assert!(r.assessor_notes.is_empty(), "{:?}", r.assessor_notes);
     let r = mark_with_library(&rubric, &data("current-risk.txt"));
     assert_eq!(r.assessor_notes.len(), 1);
-    assert_eq!(r.assessor_notes[0].quote, RISK_SENTENCE);
+    assert_eq!(r.assessor_notes[0].quote.to_string(), RISK_SENTENCE);
     let sheet = peermark::report::sheet_md::sheet_md(&r, &peermark::report_context(&rubric));
     assert!(!sheet.contains(RISK_SENTENCE));
-    assert!(!sheet.contains(&r.assessor_notes[0].cue));
+    assert!(!sheet.contains(&*r.assessor_notes[0].cue));
 }
 
 // ---------------------------------------------------------------------------------------------

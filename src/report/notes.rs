@@ -65,7 +65,7 @@ fn write_notes<W: std::io::Write>(results: &[MarkResult], to: W) -> Result<W, cs
                 safe_cell(&n.cue),
                 n.paragraph.to_string(),
                 n.line.to_string(),
-                safe_cell(&n.quote),
+                safe_cell(&n.quote.to_string()),
             ])?;
         }
     }
