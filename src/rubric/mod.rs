@@ -276,7 +276,7 @@ pub fn load_with(
             locate("[language", format!("language: {}", e.message().trim()))
         })?;
     // The language rules are the biggest part to compile: they compile on a thread of their
-    // own while the criteria's lexicons compile here.
+    // own while the safeguarding cues and the criteria's lexicons compile here.
     let compile_rules = || {
         RuleSet::compile(&language_settings).map_err(|e| {
             let msg = e.to_string();
@@ -298,9 +298,6 @@ pub fn load_with(
                 format!("safeguarding: {}", e.message().trim()),
             )
         })?;
-    let scanner = Scanner::new(&safeguarding_settings)
-        .map_err(|e| locate("[safeguarding", format!("safeguarding: {e}")))?;
-
     std::thread::scope(|scope| {
         // A panic there must not outlive the scope (it would end the run): it becomes
         // the rubric's error.
@@ -314,6 +311,9 @@ pub fn load_with(
                 },
             )
         });
+        // The safeguarding cues compile here meanwhile, then the criteria.
+        let scanner = Scanner::new(&safeguarding_settings)
+            .map_err(|e| locate("[safeguarding", format!("safeguarding: {e}")))?;
         validate_and_compile(
             spec,
             &main,

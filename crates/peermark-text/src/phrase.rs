@@ -324,6 +324,62 @@ pub struct Matcher {
     word_start: Vec<bool>,
     sources: Vec<String>,
     regexes: Vec<OnceLock<Option<MetaRegex>>>,
+    /// Per phrase tried only where it begins: a forward lazy DFA, built on first use.
+    starts: Vec<OnceLock<Option<std::sync::Arc<StartDfa>>>>,
+}
+
+/// A phrase's forward lazy DFA, for anchored tries: it finds where a match that begins at a
+/// given place ends. Unlike a full regex it compiles no reverse automaton and no capture
+/// groups, which halves the cost of building it; a try it gives up on goes to the full regex.
+struct StartDfa {
+    dfa: std::sync::Arc<regex_automata::hybrid::dfa::DFA>,
+    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>,
+}
+
+type CacheFn = Box<
+    dyn Fn() -> regex_automata::hybrid::dfa::Cache
+        + Send
+        + Sync
+        + std::panic::UnwindSafe
+        + std::panic::RefUnwindSafe,
+>;
+
+impl std::fmt::Debug for StartDfa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartDfa").finish_non_exhaustive()
+    }
+}
+
+impl StartDfa {
+    fn new(source: &str) -> Option<Self> {
+        use regex_automata::hybrid::dfa::DFA;
+        use regex_automata::nfa::thompson;
+        let dfa = DFA::builder()
+            .thompson(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(1 << 24))
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build(source)
+            .ok()?;
+        let dfa = std::sync::Arc::new(dfa);
+        let for_caches = dfa.clone();
+        let create: CacheFn = Box::new(move || for_caches.create_cache());
+        Some(StartDfa {
+            dfa,
+            caches: regex_automata::util::pool::Pool::new(create),
+        })
+    }
+
+    /// The end of the match that begins at `input`'s start, `Ok(None)` when none does, or
+    /// `Err` when the lazy DFA gave up.
+    fn end(&self, input: &Input<'_>) -> Result<Option<usize>, ()> {
+        let mut cache = self.caches.get();
+        self.dfa
+            .try_search_fwd(&mut cache, input)
+            .map(|m| m.map(|m| m.offset()))
+            .map_err(|_| ())
+    }
 }
 
 /// One Aho-Corasick automaton over the phrases' literals, and how each phrase is tried.
@@ -350,7 +406,12 @@ impl Literals {
             // those words are everyday ones ("the", "was") the tries are many and nearly all
             // fail: a rarer word the phrase must contain then picks far fewer texts to search.
             let prefix = prefix_literals(hir);
-            let required = required_literals(hir);
+            // (Only worth finding when the prefix is all everyday words: it is costly.)
+            let required = if prefix.as_ref().is_none_or(|p| selectivity(p) == 0) {
+                required_literals(hir)
+            } else {
+                None
+            };
             let (lits, is_prefix) = match (prefix, required) {
                 (Some(p), Some(r)) if selectivity(&p) == 0 && selectivity(&r) >= CONTENT_WORD => {
                     (Some(r), false)
@@ -502,21 +563,37 @@ impl Matcher {
         let mut word_start = Vec::with_capacity(compiled.len());
         let mut sources = Vec::with_capacity(compiled.len());
         for (i, re) in compiled.iter().enumerate() {
-            let hir = parse(re).map_err(|e| (i, e))?;
-            word_start.push(starts_at_word_boundary(&hir));
-            // The rewrite of a valid expression is valid; should it ever not be, the
-            // general literals serve simple texts too.
-            simple_hirs.push(parse(&for_simple_spacing(re)).unwrap_or(hir));
+            let simple_re = for_simple_spacing(re);
+            let simple_hir = if simple_re == *re {
+                parse(re).map_err(|e| (i, e))?
+            } else {
+                // The expression must be valid: its syntax is checked here, and its tree is
+                // built only when its literals for any text are first needed (`general`).
+                // The rewrite of a valid expression is valid; should it ever not be, the
+                // expression's own tree serves simple texts too.
+                regex_syntax::ast::parse::Parser::new()
+                    .parse(re)
+                    .map_err(|e| (i, e.to_string()))?;
+                match parse(&simple_re) {
+                    Ok(hir) => hir,
+                    Err(_) => parse(re).map_err(|e| (i, e))?,
+                }
+            };
+            // (The rewrite leaves how a match begins as it is.)
+            word_start.push(starts_at_word_boundary(&simple_hir));
+            simple_hirs.push(simple_hir);
             sources.push(format!("(?i){re}"));
         }
         let simple = Literals::new(&simple_hirs)?;
         let regexes = (0..sources.len()).map(|_| OnceLock::new()).collect();
+        let starts = (0..sources.len()).map(|_| OnceLock::new()).collect();
         Ok(Matcher {
             general: OnceLock::new(),
             simple,
             word_start,
             sources,
             regexes,
+            starts,
         })
     }
 
@@ -570,6 +647,24 @@ impl Matcher {
             .as_ref()
     }
 
+    /// The forward lazy DFA of phrase `pattern`, built on first use.
+    fn start_dfa(&self, pattern: usize) -> Option<&StartDfa> {
+        self.starts[pattern]
+            .get_or_init(|| StartDfa::new(&self.sources[pattern]).map(std::sync::Arc::new))
+            .as_deref()
+    }
+
+    /// The match of phrase `pattern` that begins at `at`, if any.
+    fn match_at(&self, pattern: usize, text: &str, at: usize) -> Option<Range<usize>> {
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        if let Some(dfa) = self.start_dfa(pattern) {
+            if let Ok(end) = dfa.end(&input) {
+                return end.map(|end| at..end);
+            }
+        }
+        self.regex(pattern)?.search(&input).map(|m| m.range())
+    }
+
     /// Visits the matches of every phrase: `found(pattern, range)`, phrase by phrase in
     /// ascending order, each phrase's matches left to right without overlaps (as a
     /// leftmost-first `find_iter` would give them). Stops early when `found` returns `false`.
@@ -617,15 +712,6 @@ impl Matcher {
                 (Some(a), None) => a,
                 (None, Some(b)) => b,
             };
-            let Some(re) = self.regex(pattern) else {
-                while s < starts.len() && starts[s].0 as usize == pattern {
-                    s += 1;
-                }
-                if next_scan == Some(pattern) {
-                    k += 1;
-                }
-                continue;
-            };
             if next_anchored == Some(pattern) {
                 let mut end = 0;
                 while s < starts.len() && starts[s].0 as usize == pattern {
@@ -634,11 +720,10 @@ impl Matcher {
                     if at < end {
                         continue;
                     }
-                    let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-                    if let Some(m) = re.search(&input) {
-                        if m.start() < m.end() {
-                            end = m.end();
-                            if !found(pattern, m.range()) {
+                    if let Some(m) = self.match_at(pattern, text, at) {
+                        if m.start < m.end {
+                            end = m.end;
+                            if !found(pattern, m) {
                                 return;
                             }
                         }
@@ -646,6 +731,9 @@ impl Matcher {
                 }
             } else {
                 k += 1;
+                let Some(re) = self.regex(pattern) else {
+                    continue;
+                };
                 for m in re.find_iter(text) {
                     if m.start() < m.end() && !found(pattern, m.range()) {
                         return;
