@@ -233,10 +233,11 @@ pub fn is_withheld(doc: &Document, span: &Span, withheld: &[Span]) -> bool {
     if !withheld.iter().any(|w| w.paragraph == span.paragraph) {
         return false;
     }
-    let text = &doc.paragraphs[span.paragraph].text;
-    let sentence = peermark_text::sentences(text)
-        .into_iter()
+    let sentence = doc
+        .sentences(span.paragraph)
+        .iter()
         .find(|s| s.start <= span.range.start && span.range.start < s.end.max(s.start + 1))
+        .cloned()
         .unwrap_or(span.range.clone());
     withheld.iter().any(|w| {
         w.paragraph == span.paragraph
@@ -248,8 +249,8 @@ pub fn is_withheld(doc: &Document, span: &Span, withheld: &[Span]) -> bool {
 /// The sentence holding a span, cut to a readable length around it.
 pub fn quote(doc: &Document, span: &Span) -> (Evidence, (usize, usize)) {
     let text = &doc.paragraphs[span.paragraph].text;
-    let sentences = peermark_text::sentences(text);
-    let s = sentences
+    let s = doc
+        .sentences(span.paragraph)
         .iter()
         .find(|s| s.start <= span.range.start && span.range.start < s.end.max(s.start + 1))
         .cloned()

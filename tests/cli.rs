@@ -336,6 +336,40 @@ fn rubric_check_accepts_the_default_and_names_field_and_line_of_errors() {
             original.replacen("\"turning point\",", "\"turning (point\",", 1),
             "unclosed",
         ),
+        // Measures' own phrases compile in one matcher with the lexicons': a bad one is
+        // still named by its measure.
+        (
+            "concept phrase",
+            original.replacen(
+                "\"(believed|believes) in me\"",
+                "\"(believed|believes in me\"",
+                1,
+            ),
+            "measure \"factors\".concept phrase \"(believed|believes in me\": unclosed",
+        ),
+        (
+            "concept exclude",
+            original.replacen("\"hope (so|not|that|to)\"", "\"hope (so|not\"", 1),
+            ".concept exclude \"hope (so|not\": unclosed",
+        ),
+        (
+            "inline phrases",
+            original.replacen(
+                "\"personal recovery\", \"recovery approach\"]",
+                "\"personal recovery\", \"re:(recovery\"]",
+                1,
+            ),
+            "measure \"recovery_mentions\".phrases[3]",
+        ),
+        (
+            "frameworks",
+            original.replacen(
+                "\"ImROC\", \"Recovery College\"",
+                "\"ImROC\", \"Recovery (College\"",
+                1,
+            ),
+            ".frameworks[6]: unclosed",
+        ),
         (
             "descriptors",
             original.replacen("  \"No discussion of what recovery means.\",\n", "", 1),

@@ -8,7 +8,7 @@
 //! organisation, or the organisation's initials) and its year.
 
 use super::{Measured, Prepared, Span};
-use peermark_text::{Matcher, ParagraphKind};
+use peermark_text::{Hit, ParagraphKind};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -263,7 +263,8 @@ pub fn sources(
     p: &Prepared,
     name: &str,
     authors: &[String],
-    frameworks: Option<&Matcher>,
+    // The frameworks' hits per paragraph, overlaps resolved.
+    frameworks: Option<&[Vec<Hit>]>,
     within: &[bool],
 ) -> Measured {
     let mut m = Measured::new(p.doc.paragraphs.len());
@@ -287,7 +288,7 @@ pub fn sources(
     }
     if let Some(fw) = frameworks {
         for i in p.body().filter(|&i| within[i]) {
-            for h in p.hits(fw, i) {
+            for h in fw[i].iter().cloned() {
                 m.per_paragraph[i] += 1;
                 if seen.insert(format!("#{}", h.pattern)) {
                     m.items

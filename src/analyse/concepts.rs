@@ -13,7 +13,8 @@ use peermark_text::{count_words, Hit, Matcher};
 pub struct Settings<'a> {
     pub name: &'a str,
     pub concepts: &'a [ConceptSpec],
-    pub matcher: &'a Matcher,
+    /// The concepts' phrases' hits per paragraph, overlaps resolved.
+    pub hits: &'a [Vec<Hit>],
     pub explain: &'a [Vec<Hit>],
     pub list_limit: usize,
     pub enumeration_limit: usize,
@@ -25,7 +26,7 @@ pub struct Settings<'a> {
     /// Defining words that may follow a term directly, anywhere in the essay.
     pub define: Option<&'a Matcher>,
     /// Other-sense phrases and, per phrase, whether it excludes each concept.
-    pub exclude: Option<&'a (Matcher, Vec<usize>)>,
+    pub exclude: Option<(&'a [Vec<Hit>], &'a [usize])>,
     pub key: &'a [String],
 }
 
@@ -48,16 +49,15 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
         let sentences = &p.sentences[i];
         let excluded: Vec<(usize, std::ops::Range<usize>)> = s
             .exclude
-            .map(|(m, owners)| {
-                m.find_all(text)
-                    .into_iter()
-                    .map(|h| (owners[h.pattern], h.range))
+            .map(|(hits, owners)| {
+                hits[i]
+                    .iter()
+                    .map(|h| (owners[h.pattern], h.range.clone()))
                     .collect()
             })
             .unwrap_or_default();
-        let hits: Vec<Hit> = p
-            .hits(s.matcher, i)
-            .into_iter()
+        let hits: Vec<Hit> = s.hits[i]
+            .iter()
             .filter(|h| p.in_scope(s.scope, i, h.range.start))
             .filter(|h| {
                 !excluded.iter().any(|(c, r)| {
@@ -65,6 +65,7 @@ pub fn measure(p: &Prepared, s: &Settings) -> Measured {
                 })
             })
             .filter(|h| in_topic || defines(s.define, text, h))
+            .cloned()
             .collect();
         if hits.is_empty() {
             continue;

@@ -11,7 +11,7 @@ pub mod sections;
 use crate::rubric::spec::{MeasureSpec, Scope};
 use crate::rubric::Rubric;
 use peermark_language::Finding;
-use peermark_text::{longest_non_overlapping, sentences, Document, Hit, Matcher, ParagraphKind};
+use peermark_text::{longest_non_overlapping, Document, Hit, ParagraphKind};
 
 /// Per paragraph, whether it is on a topic (see [`Prepared::within`]).
 type Topic = std::rc::Rc<Vec<bool>>;
@@ -20,6 +20,9 @@ type Topic = std::rc::Rc<Vec<bool>>;
 const FIRST_PERSON: &str = "first_person";
 use std::collections::BTreeMap;
 use std::ops::Range;
+
+/// Hits of part of the phrase bank, per paragraph.
+pub type PartHits = std::rc::Rc<Vec<Vec<Hit>>>;
 
 /// A quotable stretch: paragraph index (0-based) and byte range in its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,10 +66,10 @@ pub struct Prepared<'a> {
     pub words: Vec<usize>,
     /// The document's [`Document::body_words`], counted once.
     pub body_words: usize,
-    /// Lexicon hits per lexicon name, per paragraph (computed on demand, cached).
-    cache: std::cell::RefCell<BTreeMap<String, std::rc::Rc<Vec<Vec<Hit>>>>>,
-    /// Per paragraph, every hit of every lexicon (the rubric's lexicon bank), for body
-    /// paragraphs; computed on first use.
+    /// Hits per part of the bank (by its range), per paragraph (computed on demand, cached).
+    cache: std::cell::RefCell<BTreeMap<(usize, usize), PartHits>>,
+    /// Per paragraph, every hit of the rubric's phrase bank, for body paragraphs; computed
+    /// on first use.
     bank: std::cell::OnceCell<Vec<Vec<Hit>>>,
     /// Topic paragraphs per (lexicon name, reach) (computed on demand, cached).
     within_cache: std::cell::RefCell<BTreeMap<(String, usize), Topic>>,
@@ -80,71 +83,71 @@ impl<'a> Prepared<'a> {
         self.citations.get_or_init(|| citations::find(self))
     }
 
-    pub fn new(doc: &'a Document, first_person: Option<&Matcher>) -> Self {
-        let sentences: Vec<Vec<Range<usize>>> =
-            doc.paragraphs.iter().map(|p| sentences(&p.text)).collect();
-        let all_hits: Vec<Vec<Hit>> = doc
-            .paragraphs
-            .iter()
-            .map(|p| {
-                first_person
-                    .map(|m| m.find_all(&p.text))
-                    .unwrap_or_default()
-            })
+    /// Prepares `doc`; with a rubric that has a `first_person` lexicon, counts the
+    /// first-person words of every sentence.
+    pub fn new(doc: &'a Document, rubric: Option<&Rubric>) -> Self {
+        let sentences: Vec<Vec<Range<usize>>> = (0..doc.paragraphs.len())
+            .map(|i| doc.sentences(i).to_vec())
             .collect();
-        let first_person_counts = all_hits
-            .iter()
-            .zip(&sentences)
-            .map(|(hits, ss)| {
-                ss.iter()
-                    .map(|s| {
-                        hits.iter()
-                            .filter(|h| h.range.start >= s.start && h.range.end <= s.end)
-                            .count() as u32
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut cache = BTreeMap::new();
-        if first_person.is_some() {
+        let words: Vec<usize> = (0..doc.paragraphs.len()).map(|i| doc.words(i)).collect();
+        let body_words = doc.body_words();
+        let first_person = sentences.iter().map(|ss| vec![0; ss.len()]).collect();
+        let mut prepared = Prepared {
+            words,
+            body_words,
+            doc,
+            sentences,
+            first_person,
+            cache: Default::default(),
+            bank: Default::default(),
+            within_cache: Default::default(),
+            citations: Default::default(),
+        };
+        let lexicon = rubric.and_then(|r| r.lexicons.get(FIRST_PERSON).map(|l| (r, l)));
+        if let Some((rubric, lexicon)) = lexicon {
+            // Body paragraphs' hits come from the bank; other paragraphs (a title, headings)
+            // are searched with the lexicon alone.
+            let all_hits: Vec<Vec<Hit>> = (0..doc.paragraphs.len())
+                .map(|i| {
+                    if prepared.is_body(i) {
+                        prepared.part_all(rubric, &lexicon.in_bank, i)
+                    } else {
+                        lexicon.matcher.find_all(&doc.paragraphs[i].text)
+                    }
+                })
+                .collect();
+            prepared.first_person = all_hits
+                .iter()
+                .zip(&prepared.sentences)
+                .map(|(hits, ss)| {
+                    ss.iter()
+                        .map(|s| {
+                            hits.iter()
+                                .filter(|h| h.range.start >= s.start && h.range.end <= s.end)
+                                .count() as u32
+                        })
+                        .collect()
+                })
+                .collect();
             // The first-person lexicon's hits, as `lexicon_hits` would find them.
             let longest: Vec<Vec<Hit>> = all_hits
                 .into_iter()
-                .zip(&doc.paragraphs)
-                .map(|(hits, p)| {
-                    if p.kind == ParagraphKind::Body {
+                .enumerate()
+                .map(|(i, hits)| {
+                    if prepared.is_body(i) {
                         longest_non_overlapping(hits)
                     } else {
                         Vec::new()
                     }
                 })
                 .collect();
-            cache.insert(FIRST_PERSON.to_string(), std::rc::Rc::new(longest));
+            let key = (lexicon.in_bank.start, lexicon.in_bank.end);
+            prepared
+                .cache
+                .borrow_mut()
+                .insert(key, std::rc::Rc::new(longest));
         }
-        let words: Vec<usize> = doc
-            .paragraphs
-            .iter()
-            .map(|p| peermark_text::count_words(&p.text))
-            .collect();
-        // As `Document::body_words` counts them.
-        let body_words = doc
-            .paragraphs
-            .iter()
-            .zip(&words)
-            .filter(|(p, _)| matches!(p.kind, ParagraphKind::Body | ParagraphKind::Heading))
-            .map(|(_, w)| w)
-            .sum();
-        Prepared {
-            words,
-            body_words,
-            doc,
-            sentences,
-            first_person: first_person_counts,
-            cache: std::cell::RefCell::new(cache),
-            bank: Default::default(),
-            within_cache: Default::default(),
-            citations: Default::default(),
-        }
+        prepared
     }
 
     /// Whether paragraph `i` is body text that evidence is taken from.
@@ -156,17 +159,9 @@ impl<'a> Prepared<'a> {
         (0..self.doc.paragraphs.len()).filter(|&i| self.is_body(i))
     }
 
-    /// Hits of a matcher in paragraph `i`, longest-first without overlaps.
-    pub fn hits(&self, matcher: &Matcher, i: usize) -> Vec<Hit> {
-        matcher.find_longest(&self.doc.paragraphs[i].text)
-    }
-
-    /// Cached hits of a named lexicon, per paragraph.
-    pub fn lexicon_hits(&self, rubric: &Rubric, name: &str) -> std::rc::Rc<Vec<Vec<Hit>>> {
-        if let Some(h) = self.cache.borrow().get(name) {
-            return h.clone();
-        }
-        let range = rubric.lexicons[name].in_bank.clone();
+    /// Every hit of the rubric's phrase bank in body paragraph `i` (none elsewhere), sorted
+    /// as [`Matcher::find_all`] sorts them; the bank is scanned once per document.
+    fn bank(&self, rubric: &Rubric, i: usize) -> &[Hit] {
         let bank = self.bank.get_or_init(|| {
             (0..self.doc.paragraphs.len())
                 .map(|i| {
@@ -178,23 +173,48 @@ impl<'a> Prepared<'a> {
                 })
                 .collect()
         });
-        let hits: Vec<Vec<Hit>> = bank
+        &bank[i]
+    }
+
+    /// The hits in body paragraph `i` of the bank's phrases `range` (a lexicon's, or a
+    /// measure's own), numbered from the range's start: what a matcher of those phrases
+    /// alone would find there ([`Matcher::find_all`]).
+    pub fn part_all(&self, rubric: &Rubric, range: &Range<usize>, i: usize) -> Vec<Hit> {
+        self.bank(rubric, i)
             .iter()
-            .map(|all| {
-                longest_non_overlapping(
-                    all.iter()
-                        .filter(|h| range.contains(&h.pattern))
-                        .map(|h| Hit {
-                            pattern: h.pattern - range.start,
-                            range: h.range.clone(),
-                        })
-                        .collect(),
-                )
+            .filter(|h| range.contains(&h.pattern))
+            .map(|h| Hit {
+                pattern: h.pattern - range.start,
+                range: h.range.clone(),
             })
+            .collect()
+    }
+
+    /// Whether any of the bank's phrases `range` is found in body paragraph `i`.
+    fn part_any(&self, rubric: &Rubric, range: &Range<usize>, i: usize) -> bool {
+        self.bank(rubric, i)
+            .iter()
+            .any(|h| range.contains(&h.pattern))
+    }
+
+    /// Per paragraph, the hits of the bank's phrases `range` with overlaps resolved, longest
+    /// first ([`Matcher::find_longest`]); cached.
+    pub fn part_hits(&self, rubric: &Rubric, range: &Range<usize>) -> PartHits {
+        let key = (range.start, range.end);
+        if let Some(h) = self.cache.borrow().get(&key) {
+            return h.clone();
+        }
+        let hits: Vec<Vec<Hit>> = (0..self.doc.paragraphs.len())
+            .map(|i| longest_non_overlapping(self.part_all(rubric, range, i)))
             .collect();
         let rc = std::rc::Rc::new(hits);
-        self.cache.borrow_mut().insert(name.to_string(), rc.clone());
+        self.cache.borrow_mut().insert(key, rc.clone());
         rc
+    }
+
+    /// Cached hits of a named lexicon, per paragraph.
+    pub fn lexicon_hits(&self, rubric: &Rubric, name: &str) -> PartHits {
+        self.part_hits(rubric, &rubric.lexicons[name].in_bank)
     }
 
     /// Index of the sentence of paragraph `i` that holds byte `at`.
@@ -241,7 +261,7 @@ impl<'a> Prepared<'a> {
                     since_anchor = usize::MAX;
                 }
                 ParagraphKind::Body => {
-                    let anchored = lex.is_match(&p.text);
+                    let anchored = self.part_any(rubric, &rubric.lexicons[name].in_bank, i);
                     since_anchor = if anchored {
                         0
                     } else {
@@ -266,8 +286,7 @@ pub struct Analysis {
 
 /// Runs every measure of the rubric in order.
 pub fn analyse(rubric: &Rubric, doc: &Document, findings: &[Finding]) -> Analysis {
-    let fp = rubric.lexicons.get(FIRST_PERSON).map(|l| &l.matcher);
-    let prepared = Prepared::new(doc, fp);
+    let prepared = Prepared::new(doc, Some(rubric));
     let mut measured: BTreeMap<String, Measured> = BTreeMap::new();
     for spec in &rubric.measures {
         let m = measure(rubric, &prepared, spec, &measured, findings);
@@ -302,14 +321,14 @@ fn measure(
             enumeration_limit,
             ..
         } => {
-            let (matcher, cached) = match lexicon {
-                Some(l) => (&rubric.lexicons[l].matcher, Some(p.lexicon_hits(rubric, l))),
-                None => (&rubric.measure_matchers[name], None),
+            let hits = match lexicon {
+                Some(l) => p.lexicon_hits(rubric, l),
+                None => p.part_hits(rubric, &rubric.measure_phrases[name]),
             };
             phrases::measure(
                 p,
                 name,
-                (matcher, cached.as_deref().map(|c| c.as_slice())),
+                &hits,
                 *scope,
                 &p.within(rubric, within, *within_reach),
                 *count,
@@ -332,10 +351,15 @@ fn measure(
             key,
             ..
         } => {
+            // Other-sense phrases, per body paragraph, overlaps left as they are.
+            let exclude = rubric.measure_excludes.get(name).map(|(range, owners)| {
+                let hits: Vec<Vec<Hit>> = (0..n).map(|i| p.part_all(rubric, range, i)).collect();
+                (hits, owners.as_slice())
+            });
             let settings = concepts::Settings {
                 name,
                 concepts: concept,
-                matcher: &rubric.measure_matchers[name],
+                hits: &p.part_hits(rubric, &rubric.measure_phrases[name]),
                 explain: &p.lexicon_hits(rubric, explain),
                 list_limit: *list_limit,
                 enumeration_limit: *enumeration_limit,
@@ -345,7 +369,9 @@ fn measure(
                 scope: *scope,
                 within: &p.within(rubric, within, *within_reach),
                 define: define.as_ref().map(|d| &rubric.lexicons[d].matcher),
-                exclude: rubric.measure_excludes.get(name),
+                exclude: exclude
+                    .as_ref()
+                    .map(|(hits, owners)| (hits.as_slice(), *owners)),
                 key,
             };
             concepts::measure(p, &settings)
@@ -382,17 +408,17 @@ fn measure(
             frameworks,
             within,
             within_reach,
-        } => citations::sources(
-            p,
-            name,
-            authors,
-            if frameworks.is_empty() {
-                None
-            } else {
-                Some(&rubric.measure_matchers[name])
-            },
-            &p.within(rubric, within, *within_reach),
-        ),
+        } => {
+            let frameworks = (!frameworks.is_empty())
+                .then(|| p.part_hits(rubric, &rubric.measure_phrases[name]));
+            citations::sources(
+                p,
+                name,
+                authors,
+                frameworks.as_deref().map(Vec::as_slice),
+                &p.within(rubric, within, *within_reach),
+            )
+        }
         MeasureSpec::Length { name } => {
             let words = p.body_words;
             let w = rubric.words;

@@ -3,14 +3,14 @@
 
 use super::{Measured, Prepared, Span};
 use crate::rubric::spec::{Count, Scope};
-use peermark_text::{Hit, Matcher};
+use peermark_text::Hit;
 use std::collections::BTreeSet;
 
 pub fn measure(
     p: &Prepared,
     name: &str,
-    // The measure's matcher, and its hits per paragraph when a named lexicon has them cached.
-    (matcher, cached): (&Matcher, Option<&[Vec<Hit>]>),
+    // The measure's phrases' hits, per paragraph.
+    hits: &[Vec<Hit>],
     scope: Scope,
     within: &[bool],
     count: Count,
@@ -23,10 +23,10 @@ pub fn measure(
     let mut paragraphs = 0usize;
     for i in p.body().filter(|&i| within[i]) {
         let text = &p.doc.paragraphs[i].text;
-        let hits: Vec<_> = cached
-            .map_or_else(|| p.hits(matcher, i), |c| c[i].clone())
-            .into_iter()
+        let hits: Vec<_> = hits[i]
+            .iter()
             .filter(|h| p.in_scope(scope, i, h.range.start))
+            .cloned()
             .collect();
         let per_sentence = |s: Option<usize>| {
             hits.iter()

@@ -9,7 +9,7 @@ pub mod spec;
 use condition::Condition;
 use peermark_language::{LanguageSettings, RuleSet};
 use peermark_safeguard::{SafeguardingSettings, Scanner};
-use peermark_text::Matcher;
+use peermark_text::{Matcher, PhraseError};
 use sha2::{Digest, Sha256};
 use spec::{MeasureSpec, RubricFile};
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,14 +89,18 @@ pub struct Rubric {
     pub words: spec::WordRange,
     pub achieved_when: BTreeMap<String, u8>,
     pub lexicons: BTreeMap<String, Lexicon>,
-    /// Every lexicon's phrases in one matcher, so that a paragraph is scanned once for all
-    /// of them (each lexicon's share is [`Lexicon::in_bank`]).
+    /// Every phrase the criteria look for, in one matcher, so that a body paragraph is
+    /// scanned once for all of them: each lexicon's share is [`Lexicon::in_bank`], each
+    /// measure's own phrases are [`Rubric::measure_phrases`] and
+    /// [`Rubric::measure_excludes`].
     pub lexicon_bank: Matcher,
     pub measures: Vec<MeasureSpec>,
-    /// Compiled matchers of measures with inline phrases or concepts, by measure name.
-    pub measure_matchers: BTreeMap<String, Matcher>,
-    /// Per concepts measure: the other-sense phrases and which concept each belongs to.
-    pub measure_excludes: BTreeMap<String, (Matcher, Vec<usize>)>,
+    /// Where the phrases of measures with inline phrases, concepts or frameworks sit in
+    /// [`Rubric::lexicon_bank`], by measure name.
+    pub measure_phrases: BTreeMap<String, std::ops::Range<usize>>,
+    /// Per concepts measure: where its other-sense phrases sit in the bank, and which
+    /// concept each belongs to.
+    pub measure_excludes: BTreeMap<String, (std::ops::Range<usize>, Vec<usize>)>,
     pub criteria: Vec<Criterion>,
     pub language: RuleSet,
     pub safeguarding: Scanner,
@@ -117,6 +121,13 @@ impl std::fmt::Debug for Rubric {
             .field("sha256", &self.sha256)
             .finish()
     }
+}
+
+/// The phrases of one measure in the bank, and how to word an error in one of them.
+struct BankOwner {
+    range: std::ops::Range<usize>,
+    anchor: String,
+    message: Box<dyn Fn(&PhraseError) -> String>,
 }
 
 struct Source {
@@ -404,8 +415,6 @@ fn validate_and_compile(
             },
         );
     }
-    let lexicon_bank = Matcher::new(&bank_phrases)
-        .map_err(|e| src.invalid(&e.phrase, format!("lexicon: {}", e.message)))?;
     let need_lexicon = |field: String, name: &str| -> Result<(), RubricError> {
         if lexicons.contains_key(name) {
             Ok(())
@@ -420,8 +429,10 @@ fn validate_and_compile(
     // Measures.
     let mut outputs: BTreeSet<String> = BTreeSet::new();
     let mut names: BTreeSet<String> = BTreeSet::new();
-    let mut measure_matchers = BTreeMap::new();
+    let mut measure_phrases = BTreeMap::new();
     let mut measure_excludes = BTreeMap::new();
+    // Which part of the bank each measure's phrases are, to name a phrase that fails.
+    let mut bank_owners: Vec<BankOwner> = Vec::new();
     let mut measures: Vec<MeasureSpec> = Vec::with_capacity(spec.measure.len());
     for m in &spec.measure {
         let mut m = m.clone();
@@ -485,14 +496,17 @@ fn validate_and_compile(
                 match (lexicon, phrases.is_empty()) {
                     (Some(l), true) => need_lexicon(format!("{field}.lexicon"), l)?,
                     (None, false) => {
-                        let matcher = Matcher::new(phrases).map_err(|e| {
-                            src.invalid_in(
-                                &anchor,
-                                &e.phrase,
-                                format!("{field}.phrases[{}]: {}", e.index, e.message),
-                            )
-                        })?;
-                        measure_matchers.insert(name.clone(), matcher);
+                        let at = bank_phrases.len();
+                        bank_phrases.extend(phrases.iter().cloned());
+                        let phrases_field = field.clone();
+                        bank_owners.push(BankOwner {
+                            range: at..bank_phrases.len(),
+                            anchor: anchor.clone(),
+                            message: Box::new(move |e: &PhraseError| {
+                                format!("{phrases_field}.phrases[{}]: {}", e.index, e.message)
+                            }),
+                        });
+                        measure_phrases.insert(name.clone(), at..bank_phrases.len());
                     }
                     _ => {
                         return Err(src.invalid_in(
@@ -549,14 +563,20 @@ fn validate_and_compile(
                         ));
                     }
                 }
-                let matcher = Matcher::new(&all).map_err(|e| {
-                    src.invalid_in(
-                        &anchor,
-                        &e.phrase,
-                        format!("{field}.concept phrase {:?}: {}", e.phrase, e.message),
-                    )
-                })?;
-                measure_matchers.insert(name.clone(), matcher);
+                let at = bank_phrases.len();
+                bank_phrases.extend(all);
+                let concept_field = field.clone();
+                bank_owners.push(BankOwner {
+                    range: at..bank_phrases.len(),
+                    anchor: anchor.clone(),
+                    message: Box::new(move |e: &PhraseError| {
+                        format!(
+                            "{concept_field}.concept phrase {:?}: {}",
+                            e.phrase, e.message
+                        )
+                    }),
+                });
+                measure_phrases.insert(name.clone(), at..bank_phrases.len());
                 let mut ex = Vec::new();
                 let mut owners = Vec::new();
                 for (ci, c) in concept.iter().enumerate() {
@@ -564,14 +584,20 @@ fn validate_and_compile(
                     owners.extend(std::iter::repeat_n(ci, c.exclude.len()));
                 }
                 if !ex.is_empty() {
-                    let m = Matcher::new(&ex).map_err(|e| {
-                        src.invalid_in(
-                            &anchor,
-                            &e.phrase,
-                            format!("{field}.concept exclude {:?}: {}", e.phrase, e.message),
-                        )
-                    })?;
-                    measure_excludes.insert(name.clone(), (m, owners));
+                    let at = bank_phrases.len();
+                    bank_phrases.extend(ex);
+                    let exclude_field = field.clone();
+                    bank_owners.push(BankOwner {
+                        range: at..bank_phrases.len(),
+                        anchor: anchor.clone(),
+                        message: Box::new(move |e: &PhraseError| {
+                            format!(
+                                "{exclude_field}.concept exclude {:?}: {}",
+                                e.phrase, e.message
+                            )
+                        }),
+                    });
+                    measure_excludes.insert(name.clone(), (at..bank_phrases.len(), owners));
                 }
             }
             MeasureSpec::Narrative {
@@ -620,14 +646,17 @@ fn validate_and_compile(
                     ));
                 }
                 if !frameworks.is_empty() {
-                    let matcher = Matcher::new(frameworks).map_err(|e| {
-                        src.invalid_in(
-                            &anchor,
-                            &e.phrase,
-                            format!("{field}.frameworks[{}]: {}", e.index, e.message),
-                        )
-                    })?;
-                    measure_matchers.insert(name.clone(), matcher);
+                    let at = bank_phrases.len();
+                    bank_phrases.extend(frameworks.iter().cloned());
+                    let frameworks_field = field.clone();
+                    bank_owners.push(BankOwner {
+                        range: at..bank_phrases.len(),
+                        anchor: anchor.clone(),
+                        message: Box::new(move |e: &PhraseError| {
+                            format!("{frameworks_field}.frameworks[{}]: {}", e.index, e.message)
+                        }),
+                    });
+                    measure_phrases.insert(name.clone(), at..bank_phrases.len());
                 }
                 if let Some(l) = within {
                     need_lexicon(format!("{field}.within"), l)?;
@@ -648,6 +677,22 @@ fn validate_and_compile(
         }
         measures.push(m.clone());
     }
+
+    // Every phrase the criteria look for, in one matcher. A phrase that cannot be compiled
+    // is named by the measure it belongs to (lexicons' phrases were checked as each compiled).
+    let lexicon_bank = Matcher::new(&bank_phrases).map_err(|e| {
+        match bank_owners.iter().find(|o| o.range.contains(&e.index)) {
+            Some(o) => {
+                let local = PhraseError {
+                    index: e.index - o.range.start,
+                    phrase: e.phrase.clone(),
+                    message: e.message.clone(),
+                };
+                src.invalid_in(&o.anchor, &e.phrase, (o.message)(&local))
+            }
+            None => src.invalid(&e.phrase, format!("lexicon: {}", e.message)),
+        }
+    })?;
 
     // Criteria.
     let mut criteria = Vec::new();
@@ -823,7 +868,7 @@ fn validate_and_compile(
         lexicons,
         lexicon_bank,
         measures,
-        measure_matchers,
+        measure_phrases,
         measure_excludes,
         criteria,
         language,

@@ -499,7 +499,7 @@ impl RuleSet {
                 p.kind,
                 ParagraphKind::Title | ParagraphKind::Heading | ParagraphKind::Body
             ) {
-                self.check_paragraph(&p.text, &p.emphasis, i, &mut out);
+                self.check_paragraph(&p.text, &p.emphasis, Some((doc, i)), &mut out);
             }
         }
         out
@@ -508,7 +508,7 @@ impl RuleSet {
     /// Checks one paragraph of plain text (paragraph index 0).
     pub fn check_text(&self, text: &str) -> Vec<Finding> {
         let mut out = Vec::new();
-        self.check_paragraph(text, &[], 0, &mut out);
+        self.check_paragraph(text, &[], None, &mut out);
         out
     }
 
@@ -516,16 +516,22 @@ impl RuleSet {
         &self,
         text: &str,
         emphasis: &[Range<usize>],
-        paragraph: usize,
+        // The document and paragraph index, when the text is a document's paragraph.
+        within: Option<(&Document, usize)>,
         out: &mut Vec<Finding>,
     ) {
+        let paragraph = within.map_or(0, |(_, i)| i);
         let Some(matcher) = &self.matcher else { return };
         // No separate `is_match` pre-check: `find_all` already runs the one-pass set first.
         let cands = self.candidates(matcher, text);
         if cands.is_empty() {
             return;
         }
-        let para = self.analyse(text, emphasis, &cands);
+        let sentences = match within {
+            Some((doc, i)) => doc.sentences(i).to_vec(),
+            None => sentences(text),
+        };
+        let para = self.analyse(text, emphasis, &cands, sentences);
         for cand in &cands {
             if let Some(f) = self.finding(cand, &para, paragraph) {
                 out.push(f);
@@ -586,7 +592,13 @@ impl RuleSet {
         kept
     }
 
-    fn analyse<'a>(&self, text: &'a str, emphasis: &[Range<usize>], cands: &[Cand]) -> Para<'a> {
+    fn analyse<'a>(
+        &self,
+        text: &'a str,
+        emphasis: &[Range<usize>],
+        cands: &[Cand],
+        sentences: Vec<Range<usize>>,
+    ) -> Para<'a> {
         let tokens = word_ranges(text);
         let mut marks = vec![0u32; tokens.len()];
         let mut part_hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.cues.part_def.len()];
@@ -615,7 +627,7 @@ impl RuleSet {
             text,
             tokens,
             marks,
-            sentences: sentences(text),
+            sentences,
             quotes,
             part_hits,
             titlecase,

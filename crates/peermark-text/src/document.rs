@@ -127,6 +127,10 @@ pub struct Document {
     /// What the reader could not do exactly (e.g. a PDF whose paragraph breaks had to be
     /// guessed): one sentence each, said to the learner and assessor in the row's `message`.
     pub warnings: Vec<String>,
+    /// Per paragraph: its words, as a word processor counts them (see [`Document::words`]).
+    words: Vec<usize>,
+    /// Per paragraph: its sentences, found the first time any are asked for.
+    sentences: std::sync::OnceLock<Vec<Vec<std::ops::Range<usize>>>>,
 }
 
 /// Headings that open a reference list (compared lower-case, without trailing `:`).
@@ -167,10 +171,16 @@ impl Document {
                 });
             }
         }
+        let words = paragraphs
+            .iter()
+            .map(|p| crate::count_words(&p.text))
+            .collect();
         let mut doc = Document {
             paragraphs,
             lines,
             warnings: Vec::new(),
+            words,
+            sentences: std::sync::OnceLock::new(),
         };
         doc.classify();
         doc
@@ -182,7 +192,7 @@ impl Document {
         let mut seen_body = false;
         for i in 0..n {
             let p = &self.paragraphs[i];
-            let words = crate::count_words(&p.text);
+            let words = self.words[i];
             let trimmed = p.text.trim();
             let is_last = i + 1 == n;
             let kind = if in_refs {
@@ -203,6 +213,23 @@ impl Document {
             };
             self.paragraphs[i].kind = kind;
         }
+    }
+
+    /// The words of paragraph `index` (0-based), as a word processor counts them
+    /// ([`count_words`](crate::count_words)), counted once.
+    pub fn words(&self, index: usize) -> usize {
+        self.words[index]
+    }
+
+    /// The sentences of paragraph `index` (0-based), as byte ranges of its text
+    /// ([`sentences`](crate::sentences)); every paragraph's are found once, on first use.
+    pub fn sentences(&self, index: usize) -> &[std::ops::Range<usize>] {
+        &self.sentences.get_or_init(|| {
+            self.paragraphs
+                .iter()
+                .map(|p| crate::sentences(&p.text))
+                .collect()
+        })[index]
     }
 
     /// The position of a byte offset in paragraph `index` (0-based).
@@ -231,8 +258,9 @@ impl Document {
     pub fn body_words(&self) -> usize {
         self.paragraphs
             .iter()
-            .filter(|p| matches!(p.kind, ParagraphKind::Body | ParagraphKind::Heading))
-            .map(|p| crate::count_words(&p.text))
+            .zip(&self.words)
+            .filter(|(p, _)| matches!(p.kind, ParagraphKind::Body | ParagraphKind::Heading))
+            .map(|(_, w)| w)
             .sum()
     }
 

@@ -557,7 +557,11 @@ impl Matcher {
             regex_syntax::ParserBuilder::new()
                 .build()
                 .parse(re)
-                .map_err(|e| e.to_string())
+                .map_err(|e| match &e {
+                    regex_syntax::Error::Parse(e) => syntax_error(e.kind(), e.span()),
+                    regex_syntax::Error::Translate(e) => syntax_error(e.kind(), e.span()),
+                    _ => e.to_string().replace('\n', " "),
+                })
         };
         let mut simple_hirs = Vec::with_capacity(compiled.len());
         let mut word_start = Vec::with_capacity(compiled.len());
@@ -573,7 +577,7 @@ impl Matcher {
                 // expression's own tree serves simple texts too.
                 regex_syntax::ast::parse::Parser::new()
                     .parse(re)
-                    .map_err(|e| (i, e.to_string()))?;
+                    .map_err(|e| (i, syntax_error(e.kind(), e.span())))?;
                 match parse(&simple_re) {
                     Ok(hir) => hir,
                     Err(_) => parse(re).map_err(|e| (i, e))?,
@@ -795,6 +799,14 @@ impl Matcher {
     pub fn find_longest(&self, text: &str) -> Vec<Hit> {
         longest_non_overlapping(self.find_all(text))
     }
+}
+
+/// A regular expression's syntax error on one line: what is wrong and at which character.
+fn syntax_error(kind: &dyn std::fmt::Display, span: &regex_syntax::ast::Span) -> String {
+    format!(
+        "regex parse error: {kind} (at character {})",
+        span.start.column
+    )
 }
 
 fn is_ascii_word(b: u8) -> bool {
