@@ -19,9 +19,17 @@ pub struct LimitArgs {
     /// Most text an essay may hold once read (1M is some 170,000 words).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1M")]
     pub max_text_size: u64,
-    /// Deepest element nesting read in a document's XML.
+    /// Deepest element nesting read in a document's XML or an HTML page.
     #[arg(long, value_name = "N", default_value_t = 1_000)]
     pub max_xml_depth: u32,
+    /// Deepest nesting read in a PDF: objects in objects, forms in forms (1 to 99).
+    #[arg(long, value_name = "N", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub max_pdf_depth: u32,
+    /// Most elements a document may hold once parsed: HTML elements, or a PDF's operators and
+    /// operands.
+    #[arg(long, value_name = "N", default_value_t = 250_000)]
+    pub max_elements: u64,
 }
 
 impl LimitArgs {
@@ -32,6 +40,8 @@ impl LimitArgs {
             max_entries: self.max_entries,
             max_text_size: self.max_text_size,
             max_xml_depth: self.max_xml_depth,
+            max_pdf_depth: self.max_pdf_depth,
+            max_elements: self.max_elements,
         }
     }
 }

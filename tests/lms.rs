@@ -575,6 +575,77 @@ fn canvas_export_fills_the_assignment_column_by_id() {
 /// Word essays in a zip built here: flat, blind, group and trailing-underscore layouts, and a
 /// learner with several files.
 #[test]
+fn a_learner_marked_twice_gets_both_sheets_in_the_moodle_feedback_zip() {
+    // The Moodle download, and a second download (a resubmission) holding another essay from
+    // the same participant, marked together: two submissions for participant 123456.
+    let tmp = tempfile::tempdir().unwrap();
+    let late = tmp.path().join("late");
+    std::fs::create_dir(&late).unwrap();
+    let zip_path = late.join("PSW101-Recovery story essay-88.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    z.start_file(
+        "Jane Doe_123456_assignsubmission_file/essay v2.docx",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(&std::fs::read(fixtures().join("docx/pandoc-essay.docx")).unwrap())
+        .unwrap();
+    z.finish().unwrap();
+    let out = tmp.path().join("m");
+    mark_with(&[&moodle_zip(), &zip_path], &out, &["--quiet"]);
+    let rows = by_submission(read_csv(&out.join("gradebook.csv")));
+    let jane: Vec<&String> = rows
+        .iter()
+        .filter(|(_, r)| r["learner_id"] == "123456" && r["status"] == "marked")
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(jane.len(), 2, "{:?}", rows.keys());
+    let o = peermark()
+        .args(["export", "moodle", "--worksheet"])
+        .arg(lms().join("moodle-grading-worksheet.csv"))
+        .arg("--results")
+        .arg(&out)
+        .arg("--out")
+        .arg(tmp.path().join("filled.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let zip_file = out.join("moodle-feedback.zip");
+    let names = zip_names(&zip_file);
+    let first = "Jane Doe_123456_assignfeedback_file_feedback.md";
+    let second = "Jane Doe_123456_assignfeedback_file_feedback-2.md";
+    assert!(names.contains(&first.to_string()), "{names:?}");
+    assert!(names.contains(&second.to_string()), "{names:?}");
+    // Each entry is its own submission's sheet, in submission order.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&zip_file).unwrap()).unwrap();
+    for (entry, submission) in [first, second].into_iter().zip(&jane) {
+        let mut md = String::new();
+        z.by_name(entry).unwrap().read_to_string(&mut md).unwrap();
+        let sheet = out.join(format!("feedback/{submission}.md"));
+        assert_eq!(md, std::fs::read_to_string(sheet).unwrap(), "{entry}");
+    }
+    // One entry per sheet written, and the count said is the zip's.
+    let sheets = std::fs::read_dir(out.join("feedback"))
+        .unwrap()
+        .filter(|e| {
+            let n = e.as_ref().unwrap().file_name();
+            let n = n.to_string_lossy();
+            rows.iter().any(|(id, r)| {
+                r["status"] == "marked"
+                    && !r["learner_id"].is_empty()
+                    && (n == format!("{id}.md") || n == format!("{id}.docx"))
+            })
+        })
+        .count();
+    assert_eq!(names.len(), sheets, "{names:?}");
+    assert!(
+        stderr(&o).contains(&format!("{} feedback file(s)", names.len())),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn moodle_layouts_built_here_are_marked_one_row_per_learner() {
     let docx = std::fs::read(fixtures().join("docx/pandoc-essay.docx")).unwrap();
     let tmp = tempfile::tempdir().unwrap();

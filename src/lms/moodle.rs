@@ -278,16 +278,23 @@ pub fn feedback_file_name(full_name: &str, participant: &str, sheet: &str) -> St
 
 /// Writes `DIR/moodle-feedback.zip` with every marked Moodle learner's feedback sheets
 /// (`feedback/<submission>.md`, and `.docx` where present). Names come from the worksheet
-/// (else the results; else "Participant").
+/// (else the results; else "Participant"). A participant with several marked submissions
+/// (two downloads marked together) gets every sheet: taken in submission order, the first
+/// submission's are `…_feedback.md`, the second's `…_feedback-2.md`, and so on. Returns the
+/// zip's path and how many files it holds.
 fn feedback_zip(
     moodle: &[&ReadResult],
     names: &HashMap<String, String>,
     dir: &Path,
 ) -> Result<(Option<PathBuf>, usize), ExportError> {
-    let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
     // Marked learners only, as in the worksheet: a learner whose file could not be read is
     // marked by hand, and their sheet would only say so.
-    for r in moodle.iter().filter(|r| r.is_marked()) {
+    let mut marked: Vec<&ReadResult> = moodle.iter().copied().filter(|r| r.is_marked()).collect();
+    marked.sort_by(|a, b| a.submission.cmp(&b.submission));
+    let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
+    // Submissions with sheets so far, by participant.
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for r in marked {
         let id = r.learner_id.as_deref().unwrap_or_default();
         if !id.bytes().all(|b| b.is_ascii_digit()) || id.is_empty() {
             continue;
@@ -298,14 +305,34 @@ fn feedback_zip(
             .or_else(|| r.learner.clone())
             .unwrap_or_else(|| "Participant".to_string());
         let stem = crate::report::sheet_md::sheet_file_stem(&r.submission);
-        for ext in ["md", "docx"] {
-            let sheet = dir.join("feedback").join(format!("{stem}.{ext}"));
-            if sheet.is_file() {
-                files.insert(
-                    feedback_file_name(&name, id, &format!("feedback.{ext}")),
-                    sheet,
-                );
-            }
+        let sheets: Vec<(&str, PathBuf)> = ["md", "docx"]
+            .into_iter()
+            .map(|ext| (ext, dir.join("feedback").join(format!("{stem}.{ext}"))))
+            .filter(|(_, p)| p.is_file())
+            .collect();
+        if sheets.is_empty() {
+            continue;
+        }
+        let nth = count.entry(id).or_insert(0);
+        *nth += 1;
+        // The next number free for every one of this submission's sheets.
+        let mut n = *nth;
+        let entry = |n: usize, ext: &str| {
+            let sheet = match n {
+                1 => format!("feedback.{ext}"),
+                _ => format!("feedback-{n}.{ext}"),
+            };
+            feedback_file_name(&name, id, &sheet)
+        };
+        while sheets
+            .iter()
+            .any(|(ext, _)| files.contains_key(&entry(n, ext)))
+        {
+            n += 1;
+        }
+        *nth = n;
+        for (ext, sheet) in sheets {
+            files.insert(entry(n, ext), sheet);
         }
     }
     if files.is_empty() {
@@ -370,6 +397,61 @@ mod tests {
         assert_eq!(m["not_yet_achieved"], "Not yet competent");
         assert!(parse_scale("achieved=Pass").is_err());
         assert!(parse_scale("pass=Pass,not_yet_achieved=x").is_err());
+    }
+
+    #[test]
+    fn a_participant_with_two_marked_submissions_keeps_both_sheets() {
+        let dir = tempfile::tempdir().unwrap();
+        let feedback = dir.path().join("feedback");
+        std::fs::create_dir(&feedback).unwrap();
+        for (file, text) in [
+            ("moodle-1.md", "first md"),
+            ("moodle-1.docx", "first docx"),
+            ("moodle-1-2.md", "second md"),
+            ("moodle-1-3.docx", "third docx"),
+            ("moodle-2.md", "other learner"),
+        ] {
+            std::fs::write(feedback.join(file), text).unwrap();
+        }
+        let sub = |submission: &str, id: &str| ReadResult {
+            submission: submission.into(),
+            learner_id: Some(id.into()),
+            ..result()
+        };
+        let (a, b, c, d) = (
+            sub("moodle-1", "1"),
+            sub("moodle-1-2", "1"),
+            sub("moodle-1-3", "1"),
+            sub("moodle-2", "2"),
+        );
+        // Given out of order: numbered in submission order all the same.
+        let (path, zipped) = feedback_zip(&[&d, &c, &b, &a], &HashMap::new(), dir.path()).unwrap();
+        let mut z = zip::ZipArchive::new(std::fs::File::open(path.unwrap()).unwrap()).unwrap();
+        let mut got = BTreeMap::new();
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+            got.insert(f.name().to_string(), text);
+        }
+        let want: BTreeMap<String, String> = [
+            ("Jane Doe_1_assignfeedback_file_feedback.md", "first md"),
+            ("Jane Doe_1_assignfeedback_file_feedback.docx", "first docx"),
+            ("Jane Doe_1_assignfeedback_file_feedback-2.md", "second md"),
+            (
+                "Jane Doe_1_assignfeedback_file_feedback-3.docx",
+                "third docx",
+            ),
+            (
+                "Jane Doe_2_assignfeedback_file_feedback.md",
+                "other learner",
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(got, want);
+        assert_eq!(zipped, 5, "the count is the zip's entries");
     }
 
     #[test]

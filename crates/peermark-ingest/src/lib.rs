@@ -19,6 +19,7 @@ mod lms;
 mod markdown;
 mod odt;
 mod pdf;
+mod pdf_guard;
 mod sniff;
 mod text;
 mod zipxml;
@@ -171,6 +172,22 @@ pub enum IngestError {
     /// XML nested deeper than [`Limits::max_xml_depth`].
     #[error("the .{ext} has XML nested over {limit} levels deep, which peermark does not read; save it again from Word or LibreOffice (the limit is set with --max-xml-depth)")]
     TooDeep { ext: &'static str, limit: u32 },
+    /// A PDF nested deeper than [`Limits::max_pdf_depth`]: arrays or dictionaries inside one
+    /// another, saved graphics states (`q`) inside one another, forms drawn inside forms, or
+    /// a page's chain of parents (a loop among them included).
+    #[error("the .pdf has objects, forms or graphics states nested over {limit} levels deep (or in a loop), which peermark does not read; ask for the essay as .docx, or as a PDF saved again from a word processor (the limit is set with --max-pdf-depth)")]
+    PdfTooDeep { limit: u32 },
+    /// An HTML page with elements nested deeper than [`Limits::max_xml_depth`].
+    #[error("the .html has elements nested over {limit} levels deep, which peermark does not read; ask for the essay as .docx or .txt (the limit is set with --max-xml-depth)")]
+    HtmlTooDeep { limit: u32 },
+    /// A document holding more than [`Limits::max_elements`] elements once parsed (`what`
+    /// names them: "elements" of an HTML page, a PDF's "drawing instructions").
+    #[error("the .{ext} holds over {limit} {what}, far more than an essay; check that the right file was submitted (the limit is set with --max-elements)")]
+    TooManyElements {
+        ext: &'static str,
+        what: &'static str,
+        limit: u64,
+    },
     /// An LMS learner whose files include none in an essay format (`files` lists them).
     #[error("no essay file among this learner's files ({files}); ask for the essay as .docx, .odt, .pdf or .txt")]
     NoEssayFile { files: String },
@@ -247,8 +264,8 @@ pub fn read_bytes_with(
         Format::Txt => text::read(bytes, limits),
         Format::Markdown => markdown::read(bytes, limits),
         Format::Odt => odt::read(bytes),
-        Format::Pdf => pdf::read(bytes),
-        Format::Html => html::read(bytes),
+        Format::Pdf => pdf::read(bytes, limits),
+        Format::Html => html::read(bytes, limits),
         Format::Rtf => Err(IngestError::Unsupported {
             ext: format.extension(),
         }),
@@ -353,6 +370,13 @@ mod tests {
             IngestError::TooDeep {
                 ext: "docx",
                 limit: 1000,
+            },
+            IngestError::PdfTooDeep { limit: 50 },
+            IngestError::HtmlTooDeep { limit: 1000 },
+            IngestError::TooManyElements {
+                ext: "pdf",
+                what: "drawing instructions",
+                limit: 250_000,
             },
         ];
         for e in errors {

@@ -8,7 +8,7 @@ use std::fmt;
 
 /// The limits a reader works within. [`Limits::default`] suits any real essay; `check` and
 /// `mark` change them with `--max-file-size`, `--max-part-size`, `--max-entries`,
-/// `--max-text-size` and `--max-xml-depth`.
+/// `--max-text-size`, `--max-xml-depth`, `--max-pdf-depth` and `--max-elements`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Largest file read from disk, in bytes (checked against the file's size before
@@ -16,7 +16,9 @@ pub struct Limits {
     pub max_file_size: u64,
     /// Largest decompressed part of a zip container (`.docx`, `.odt`), in bytes: a
     /// decompression bomb stops here. Checked against the size the zip declares and against
-    /// the bytes actually decompressed. Default 64 MiB.
+    /// the bytes actually decompressed. In a PDF, the most that all its compressed streams
+    /// (images aside) may decompress to together, measured before any is decompressed for
+    /// reading. Default 64 MiB.
     pub max_part_size: u64,
     /// Most entries a zip container may hold (checked before its directory is read).
     /// Default 10,000.
@@ -24,9 +26,21 @@ pub struct Limits {
     /// Most text an essay may hold once read, in bytes of UTF-8 (about 6 bytes a word).
     /// Default 1 MiB — some 170,000 words, fifty times a long essay.
     pub max_text_size: u64,
-    /// Deepest element nesting in an XML part. Default 1,000 (Word documents nest a few
-    /// dozen levels).
+    /// Deepest element nesting in an XML part or an HTML page. Default 1,000 (Word
+    /// documents and web pages nest a few dozen levels).
     pub max_xml_depth: u32,
+    /// Deepest nesting in a PDF: arrays and dictionaries inside one another (in the file and
+    /// in its pages' drawing instructions), saved graphics states (`q`) inside one another,
+    /// forms drawn inside forms, and a page's chain of parents in the page tree. Checked without recursion before the PDF library reads the
+    /// file, so a crafted PDF cannot overflow the stack. Default 50 (word processors nest
+    /// under ten); at most 99, as the PDF library refuses 100 levels itself.
+    pub max_pdf_depth: u32,
+    /// Most elements a document may hold once parsed: the elements of an HTML page, or the
+    /// operators and operands of a PDF's pages (the forms they draw counted each time they
+    /// are drawn). These are what take a reader's memory, some 100 to 400 bytes each, far
+    /// more than the bytes they are written in. Default 250,000 (a page of an essay in PDF
+    /// holds about 1,500; a web page of an essay saved from Word a few thousand elements).
+    pub max_elements: u64,
 }
 
 impl Default for Limits {
@@ -37,6 +51,8 @@ impl Default for Limits {
             max_entries: 10_000,
             max_text_size: 1 << 20,
             max_xml_depth: 1_000,
+            max_pdf_depth: 50,
+            max_elements: 250_000,
         }
     }
 }

@@ -10,15 +10,18 @@
 //!
 //! A PDF with pages but no text (a scan) is [`IngestError::ScannedPdf`]; an encrypted one that
 //! does not open with the empty password is [`IngestError::Locked`]; anything the PDF
-//! libraries cannot parse, a panic inside them included, is [`IngestError::Damaged`].
+//! libraries cannot parse, a panic inside them included, is [`IngestError::Damaged`]. A
+//! crafted PDF (a decompression bomb, objects or forms nested without end) is refused by
+//! [`crate::pdf_guard`] before the PDF libraries read it, within the [`Limits`].
 
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 use peermark_text::document::Hint;
 use peermark_text::{Document, Paragraph, SourceLines};
 
+use crate::pdf_guard::{check_loaded, on_big_stack, prescan};
 use crate::sniff::{sniff, Magic};
 use crate::zipxml::damaged;
-use crate::IngestError;
+use crate::{IngestError, Limits};
 
 const EXT: &str = "pdf";
 
@@ -27,8 +30,8 @@ pub(crate) const GUESSED_PARAGRAPHS: &str = "The PDF's layout does not show wher
 start, so peermark guessed the paragraph breaks from line lengths; paragraph-level feedback may \
 be less exact (a .docx, .odt or .txt copy of the essay avoids this).";
 
-/// Reads a `.pdf`.
-pub(crate) fn read(bytes: &[u8]) -> Result<Document, IngestError> {
+/// Reads a `.pdf` within `limits`.
+pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty);
     }
@@ -56,9 +59,12 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Document, IngestError> {
             }
         };
     }
+    prescan(bytes, limits)?;
     // pdf-extract and lopdf can panic on malformed files: a panic is a damaged file.
-    let pages = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract(bytes)))
-        .map_err(|_| damaged(EXT, "its pages cannot be read"))??;
+    let pages = on_big_stack(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract(bytes, limits)))
+    })
+    .map_err(|_| damaged(EXT, "its pages cannot be read"))??;
     if pages.is_empty() {
         return Err(damaged(EXT, "it has no pages"));
     }
@@ -77,7 +83,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Document, IngestError> {
 }
 
 /// Loads the PDF and collects each page's text runs.
-fn extract(bytes: &[u8]) -> Result<Vec<Page>, IngestError> {
+fn extract(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, IngestError> {
     use pdf_extract::Error as PdfError;
     let locked = IngestError::Locked { what: "PDF" };
     let mut doc = match pdf_extract::Document::load_mem(bytes) {
@@ -90,28 +96,20 @@ fn extract(bytes: &[u8]) -> Result<Vec<Page>, IngestError> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(locked);
     }
-    // pdf-extract runs every XObject it draws as a content stream, images too, and panics on
-    // image data: images carry no text, so each one is emptied before the pages are read.
-    for obj in doc.objects.values_mut() {
-        if let pdf_extract::Object::Stream(stream) = obj {
-            let image = stream
-                .dict
-                .get(b"Subtype")
-                .and_then(|o| o.as_name())
-                .is_ok_and(|n| n == b"Image");
-            if image {
-                stream.dict.remove(b"Filter");
-                stream.dict.remove(b"DecodeParms");
-                stream.set_content(Vec::new());
-            }
-        }
-    }
+    // Images are emptied (pdf-extract would run their data as drawing instructions), and the
+    // rest measured, before any page is read.
+    check_loaded(&mut doc, limits)?;
     let mut out = Collector {
         pages: Vec::new(),
         flip: Transform::identity(),
         run: None,
+        text: 0,
+        max_text: limits.max_text_size,
     };
     pdf_extract::output_doc(&doc, &mut out).map_err(|e| match e {
+        _ if out.text > out.max_text => IngestError::TextTooLarge {
+            limit: limits.max_text_size,
+        },
         OutputError::PdfError(PdfError::Decryption(_)) => IngestError::Locked { what: "PDF" },
         _ => damaged(EXT, "the text of its pages cannot be read"),
     })?;
@@ -139,6 +137,9 @@ struct Collector {
     pages: Vec<Page>,
     flip: Transform,
     run: Option<Run>,
+    /// Bytes of text collected so far: reading stops once they pass `max_text`.
+    text: u64,
+    max_text: u64,
 }
 
 impl Collector {
@@ -214,6 +215,10 @@ impl OutputDev for Collector {
                 size,
                 text: String::new(),
             });
+        }
+        self.text += text.len() as u64;
+        if self.text > self.max_text {
+            return Err(OutputError::FormatError(std::fmt::Error));
         }
         let Some(r) = self.run.as_mut() else {
             return Ok(());
@@ -926,19 +931,22 @@ mod tests {
 
     #[test]
     fn not_pdfs_and_broken_pdfs_are_errors() {
-        assert!(matches!(read(b""), Err(IngestError::Empty)));
         assert!(matches!(
-            read(b"PK\x03\x04rest of a zip"),
+            read(b"", &Limits::default()),
+            Err(IngestError::Empty)
+        ));
+        assert!(matches!(
+            read(b"PK\x03\x04rest of a zip", &Limits::default()),
             Err(IngestError::WrongFormat {
                 actual: "a Word or OpenDocument file",
                 ..
             })
         ));
         assert!(matches!(
-            read(b"%PDF-1.4\n garbage without objects"),
+            read(b"%PDF-1.4\n garbage without objects", &Limits::default()),
             Err(IngestError::Damaged { ext: "pdf", .. })
         ));
-        let e = read(b"just some words").unwrap_err();
+        let e = read(b"just some words", &Limits::default()).unwrap_err();
         assert_eq!(
             e.to_string(),
             "not a PDF (it is a plain-text file renamed to .pdf); ask for the essay saved as .docx"
