@@ -286,57 +286,107 @@ fn candidates(prints: &[Option<&Fingerprint>], threshold: f64) -> Vec<(usize, us
     }
     let r = rows_per_band(threshold);
     let bands = SIGNATURE / r;
-    let mut pairs: HashSet<(usize, usize)> = HashSet::new();
-    for band in 0..bands {
-        let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
-        for &i in &live {
-            let sig = &prints[i].expect("live").signature[band * r..(band + 1) * r];
-            let key = sig.iter().fold(band as u64, |acc, &v| mix(acc ^ v as u64));
-            buckets.entry(key).or_default().push(i);
-        }
-        for members in buckets.values().filter(|m| m.len() > 1) {
-            // A crowded bucket (a template many learners share) pairs each member with its
-            // next few only, so the work stays linear in the cohort: each still finds far
-            // more partners than are listed, and the note says how many were found.
-            let reach = if members.len() > CROWDED {
-                NEIGHBOURS
-            } else {
-                members.len()
-            };
-            for (x, &i) in members.iter().enumerate() {
-                for k in 1..reach.min(members.len()) {
-                    let j = members[(x + k) % members.len()];
-                    if members.len() <= CROWDED && x + k >= members.len() {
-                        break;
+    // Bands are bucketed in parallel, each thread keeping its own set of pairs (a pair
+    // (i, j) packed as i << 32 | j), and the sets are merged at the end.
+    use rayon::prelude::*;
+    let pairs: HashSet<u64> = (0..bands)
+        .into_par_iter()
+        // One set per thread, not one per band.
+        .with_min_len(bands.div_ceil(rayon::current_num_threads().max(1)))
+        .fold(HashSet::new, |mut pairs: HashSet<u64>, band| {
+            let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
+            for &i in &live {
+                let sig = &prints[i].expect("live").signature[band * r..(band + 1) * r];
+                let key = sig.iter().fold(band as u64, |acc, &v| mix(acc ^ v as u64));
+                buckets.entry(key).or_default().push(i);
+            }
+            for members in buckets.values().filter(|m| m.len() > 1) {
+                // A crowded bucket (a template many learners share) pairs each member with
+                // its next few only, so the work stays linear in the cohort: each still finds
+                // far more partners than are listed, and the note says how many were found.
+                let reach = if members.len() > CROWDED {
+                    NEIGHBOURS
+                } else {
+                    members.len()
+                };
+                for (x, &i) in members.iter().enumerate() {
+                    for k in 1..reach.min(members.len()) {
+                        let j = members[(x + k) % members.len()];
+                        if members.len() <= CROWDED && x + k >= members.len() {
+                            break;
+                        }
+                        pairs.insert(((i.min(j) as u64) << 32) | i.max(j) as u64);
                     }
-                    pairs.insert((i.min(j), i.max(j)));
                 }
             }
-        }
-    }
-    let mut out: Vec<(usize, usize)> = pairs.into_iter().collect();
+            pairs
+        })
+        .reduce(HashSet::new, |mut a, b| {
+            if a.len() < b.len() {
+                return b.into_iter().chain(a).collect();
+            }
+            a.extend(b);
+            a
+        });
+    let mut out: Vec<(usize, usize)> = pairs
+        .into_iter()
+        .map(|p| ((p >> 32) as usize, (p & 0xffff_ffff) as usize))
+        .collect();
     out.sort_unstable();
     out
+}
+
+/// Where each distinct shingle first occurs in an essay: an open-addressing table (shingles
+/// are hashes already), built in one pass. A passage search makes one per pair of essays, so
+/// it must be cheaper than sorting.
+struct FirstIndex {
+    /// (shingle, first index); index `u32::MAX` marks an empty slot.
+    slots: Vec<(u32, u32)>,
+    mask: usize,
+}
+
+impl FirstIndex {
+    fn new(shingles: &[u32]) -> Self {
+        let size = (shingles.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![(0u32, u32::MAX); size];
+        let mask = size - 1;
+        for (i, &h) in shingles.iter().enumerate() {
+            let mut at = h as usize & mask;
+            loop {
+                let (key, idx) = slots[at];
+                if idx == u32::MAX {
+                    slots[at] = (h, i as u32);
+                    break;
+                }
+                if key == h {
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        FirstIndex { slots, mask }
+    }
+
+    fn get(&self, h: u32) -> Option<u32> {
+        let mut at = h as usize & self.mask;
+        loop {
+            let (key, idx) = self.slots[at];
+            if idx == u32::MAX {
+                return None;
+            }
+            if key == h {
+                return Some(idx);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
 }
 
 /// Runs of words in `here` covered by shingles that `there` also has, at least `min_words`
 /// long, with where each run's shingles are in `there`.
 fn passages(here: &Fingerprint, there: &Fingerprint, min_words: usize) -> Vec<Passage> {
-    // (shingle, first index in `there`), sorted: a binary search per shingle here.
-    let mut first_in_there: Vec<(u32, u32)> = there
-        .shingles
-        .iter()
-        .enumerate()
-        .map(|(i, &h)| (h, i as u32))
-        .collect();
-    first_in_there.sort_unstable();
-    first_in_there.dedup_by_key(|(h, _)| *h);
-    let lookup = |h: u32| {
-        first_in_there
-            .binary_search_by_key(&h, |&(s, _)| s)
-            .ok()
-            .map(|k| first_in_there[k].1)
-    };
+    let first_in_there = FirstIndex::new(&there.shingles);
+    let lookup = |h: u32| first_in_there.get(h);
     let k = here.shingle_words;
     let mut out = Vec::new();
     // The current run: (first word, last word, min and max shingle index in `there`).
@@ -672,6 +722,26 @@ mod tests {
         assert_eq!(ps[0].here.to_string(), "paragraph 3, line 5");
         assert_eq!(ps[0].there.to_string(), "paragraph 2, line 3");
         assert!(ps[0].words.1 - ps[0].words.0 + 1 >= 56);
+    }
+
+    #[test]
+    fn first_index_finds_each_shingles_first_place() {
+        // Repeats, a zero key, and keys that share their low bits (they probe past each
+        // other), against a plain map.
+        let mut shingles: Vec<u32> = (0..500u64).map(|i| (mix(i % 320) >> 40) as u32).collect();
+        shingles.extend([0, 0, 1 << 20, 2 << 20, 3 << 20, 1 << 20]);
+        let index = FirstIndex::new(&shingles);
+        let mut first: HashMap<u32, u32> = HashMap::new();
+        for (i, &h) in shingles.iter().enumerate() {
+            first.entry(h).or_insert(i as u32);
+        }
+        for (&h, &i) in &first {
+            assert_eq!(index.get(h), Some(i), "{h}");
+        }
+        for h in [7u32, 5 << 20, u32::MAX] {
+            assert_eq!(index.get(h), first.get(&h).copied());
+        }
+        assert_eq!(FirstIndex::new(&[]).get(3), None);
     }
 
     #[test]
