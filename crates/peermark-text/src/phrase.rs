@@ -392,6 +392,10 @@ struct Literals {
     anchored: Vec<bool>,
     /// Phrases searched on every text.
     always: Vec<usize>,
+    /// Per phrase: the length of its one literal when the phrase is nothing but that
+    /// literal between word boundaries (`peer support`), so that a literal found with a
+    /// word boundary at each end is a match and needs no regex.
+    whole: Vec<Option<u32>>,
 }
 
 impl Literals {
@@ -401,6 +405,7 @@ impl Literals {
         let mut owner = Vec::new();
         let mut anchored = Vec::with_capacity(hirs.len());
         let mut always = Vec::new();
+        let mut whole = Vec::with_capacity(hirs.len());
         for (i, hir) in hirs.iter().enumerate() {
             // Anchored tries at the phrase's first words are cheapest per try, but when
             // those words are everyday ones ("the", "was") the tries are many and nearly all
@@ -419,6 +424,12 @@ impl Literals {
                 (Some(p), _) => (Some(p), true),
                 (None, r) => (r, false),
             };
+            whole.push(match (&lits, is_prefix) {
+                (Some(lits), true) => whole_literal(hir)
+                    .filter(|w| lits.len() == 1 && lits[0].eq_ignore_ascii_case(w))
+                    .map(|w| w.len() as u32),
+                _ => None,
+            });
             match lits {
                 Some(lits) => {
                     for l in lits {
@@ -446,6 +457,7 @@ impl Literals {
             owner,
             anchored,
             always,
+            whole,
         })
     }
 }
@@ -458,6 +470,7 @@ impl Literals {
             owner: Vec::new(),
             anchored: vec![false; n],
             always: (0..n).collect(),
+            whole: vec![None; n],
         }
     }
 }
@@ -724,7 +737,19 @@ impl Matcher {
                     if at < end {
                         continue;
                     }
-                    if let Some(m) = self.match_at(pattern, text, at) {
+                    let m = match set.whole[pattern] {
+                        // A whole-literal phrase: the literal is there (the automaton found
+                        // it); the match is it when both ends are word boundaries.
+                        Some(len) => {
+                            let end = at + len as usize;
+                            (end <= bytes.len()
+                                && at_word_boundary(bytes, at)
+                                && at_word_boundary(bytes, end))
+                            .then_some(at..end)
+                        }
+                        None => self.match_at(pattern, text, at),
+                    };
+                    if let Some(m) = m {
                         if m.start < m.end {
                             end = m.end;
                             if !found(pattern, m) {
@@ -811,6 +836,33 @@ fn syntax_error(kind: &dyn std::fmt::Display, span: &regex_syntax::ast::Span) ->
 
 fn is_ascii_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The literal of a phrase that is one literal between ASCII word boundaries
+/// (`(?-u:\b)peer support(?-u:\b)`), lower-cased; `None` for any other phrase.
+fn whole_literal(hir: &regex_syntax::hir::Hir) -> Option<Vec<u8>> {
+    use regex_syntax::hir::{HirKind, Look};
+    let HirKind::Concat(parts) = hir.kind() else {
+        return None;
+    };
+    match parts.as_slice() {
+        [a, lit, b] => {
+            let boundary =
+                |h: &regex_syntax::hir::Hir| matches!(h.kind(), HirKind::Look(Look::WordAscii));
+            let HirKind::Literal(l) = lit.kind() else {
+                return None;
+            };
+            (boundary(a) && boundary(b) && l.0.is_ascii()).then(|| l.0.to_ascii_lowercase())
+        }
+        _ => None,
+    }
+}
+
+/// Whether an ASCII word boundary (`(?-u:\b)`) is at byte `at` of `bytes`.
+fn at_word_boundary(bytes: &[u8], at: usize) -> bool {
+    let before = at > 0 && is_ascii_word(bytes[at - 1]);
+    let after = at < bytes.len() && is_ascii_word(bytes[at]);
+    before != after
 }
 
 /// Whether every match of `hir` begins with an ASCII word boundary assertion.
@@ -1162,6 +1214,12 @@ mod tests {
             "re:\\bme\\b",
             "re:(?:people|they)\\s+(?:\\w+\\s+)?(?:think|say)s?\\s+(?:that\\s*)?(?:\\S+\\s+){0,8}?(?:dangerous|violent)\\b",
             "re:[\\s,]support\\s*worker",
+            // Whole literals: a found literal is a match when both ends are boundaries.
+            "hope",
+            "CHIME",
+            "peer support",
+            "I",
+            "re:\\bdr\\.\\b",
         ];
         let texts = [
             "My own Recovery took back some control; I recognise an Empowering self harm story.",
@@ -1175,6 +1233,8 @@ mod tests {
             "An  expert on me.\nThe aim\tof a support\u{a0}group: they think\nthat we are violent.",
             "He was a treatment failure, was an  treatment failure; a support worker,support  worker",
             "people say that peer support workers are dangerous Me",
+            "hopeful hope hope. Hope_ unhope HOPE; chime CHIME chimes",
+            "peer supporter peer support. peer supports I'm i Dr.Who and dr. who Dr.",
         ];
         let m = Matcher::new(&phrases).unwrap();
         for text in texts {
