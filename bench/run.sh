@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: marks generated cohorts of .docx essays and reports essays/second and peak RSS,
 # with Markdown sheets only and with every sheet (Markdown, Word, annotated copies).
-# Usage: bench/run.sh [N ...]   (default: 1000 10000)
+# Usage: [REPEAT=3] bench/run.sh [N ...]   (default: 1000 10000)
 # Needs python3 (standard library only) and /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,23 +9,35 @@ cargo build --release --quiet
 bin=target/release/peermark
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for n in "${@:-1000 10000}"; do
+# Each configuration is timed REPEAT times (default 3), each run into a fresh folder; the
+# median is reported with the range. Folders are removed only at the end: ext4 slows down
+# creating files for a few minutes after thousands were deleted, which would measure the file
+# system, not peermark (so leave a few minutes between two invocations of this script too).
+repeat=${REPEAT:-3}
+if [ $# -eq 0 ]; then set -- 1000 10000; fi
+for n in "$@"; do
   python3 bench/make-corpus.py "$n" "$work/cohort-$n" >/dev/null
   for sheets in md md,docx,annotated; do
-    # Warm the page cache once, then measure a run into a fresh folder. Folders are removed
-    # only at the end: ext4 slows down creating files just after thousands were deleted,
-    # which would measure the file system, not peermark.
     out="$work/out-$n-${sheets//,/-}"
+    # Warm the page cache once.
     "$bin" mark "$work/cohort-$n" --out "$out-warm" --sheets "$sheets" --quiet 2>/dev/null || true
-    /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$bin" mark "$work/cohort-$n" --out "$out" --sheets "$sheets" --quiet 2>/dev/null || true
-    read -r secs kb user sys < "$work/time"
-    rows=$(($(wc -l < "$out/gradebook.csv") - 1))
-    python3 - "$n" "$secs" "$kb" "$rows" "$sheets" "$user" "$sys" <<'PY'
-import sys
-n, secs, kb, rows = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-sheets, user, sys_ = sys.argv[5], float(sys.argv[6]), float(sys.argv[7])
-print(f"mark {n} docx essays (--sheets {sheets}): {secs:.2f} s, {n / max(secs, 1e-9):.0f} essays/s, "
-      f"peak RSS {kb / 1024:.1f} MB, CPU {user + sys_:.2f} s, {rows} rows")
+    : > "$work/times"
+    for r in $(seq "$repeat"); do
+      /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$bin" mark "$work/cohort-$n" --out "$out-$r" --sheets "$sheets" --quiet 2>/dev/null || true
+      cat "$work/time" >> "$work/times"
+    done
+    rows=$(($(wc -l < "$out-1/gradebook.csv") - 1))
+    python3 - "$n" "$sheets" "$rows" "$work/times" <<'PY'
+import statistics, sys
+n, sheets, rows = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+runs = [tuple(float(x) for x in line.split()) for line in open(sys.argv[4]) if line.strip()]
+secs = statistics.median(r[0] for r in runs)
+kb = max(r[1] for r in runs)
+cpu = statistics.median(r[2] + r[3] for r in runs)
+lo, hi = min(r[0] for r in runs), max(r[0] for r in runs)
+print(f"mark {n} docx essays (--sheets {sheets}): median {secs:.2f} s of {len(runs)} runs "
+      f"({lo:.2f}-{hi:.2f} s), {n / max(secs, 1e-9):.0f} essays/s, peak RSS {kb / 1024:.1f} MB, "
+      f"CPU {cpu:.2f} s, {rows} rows")
 PY
   done
 done
