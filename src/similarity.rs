@@ -196,7 +196,7 @@ fn word_hash(word: &str) -> Option<u64> {
     let mut any = false;
     for b in word.bytes().filter(u8::is_ascii_alphanumeric) {
         any = true;
-        h ^= b as u64 | 0x20 * (b.is_ascii_uppercase() as u64);
+        h ^= b.to_ascii_lowercase() as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     any.then_some(h)
