@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::deflate::Bits;
 use common::{peermark, read_csv};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -34,46 +35,6 @@ fn document_xml(prolog: &str, body: &str) -> Vec<u8> {
 
 fn para(text: &str) -> String {
     format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
-}
-
-/// LSB-first bit writer for raw deflate.
-struct Bits {
-    out: Vec<u8>,
-    acc: u64,
-    n: u32,
-}
-
-impl Bits {
-    fn new() -> Self {
-        Bits {
-            out: Vec::new(),
-            acc: 0,
-            n: 0,
-        }
-    }
-    fn put(&mut self, value: u64, len: u32) {
-        self.acc |= value << self.n;
-        self.n += len;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
-    }
-    /// A Huffman code, written most significant bit first.
-    fn code(&mut self, code: u64, len: u32) {
-        let mut rev = 0;
-        for i in 0..len {
-            rev |= ((code >> i) & 1) << (len - 1 - i);
-        }
-        self.put(rev, len);
-    }
-    fn finish(mut self) -> Vec<u8> {
-        if self.n > 0 {
-            self.out.push(self.acc as u8);
-        }
-        self.out
-    }
 }
 
 /// A raw deflate stream that inflates to about `megabytes` MiB of spaces in a few KB per

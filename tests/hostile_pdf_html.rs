@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::deflate::Bits;
 use common::read_csv;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,54 +16,6 @@ fn essay() -> String {
 
 // ---------------------------------------------------------------------------------------
 // Deflate bombs
-
-/// LSB-first bit writer for raw deflate.
-struct Bits {
-    out: Vec<u8>,
-    acc: u64,
-    n: u32,
-}
-
-impl Bits {
-    fn new() -> Self {
-        Bits {
-            out: Vec::new(),
-            acc: 0,
-            n: 0,
-        }
-    }
-    fn put(&mut self, value: u64, len: u32) {
-        self.acc |= value << self.n;
-        self.n += len;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
-    }
-    /// A Huffman code, written most significant bit first.
-    fn code(&mut self, code: u64, len: u32) {
-        let mut rev = 0;
-        for i in 0..len {
-            rev |= ((code >> i) & 1) << (len - 1 - i);
-        }
-        self.put(rev, len);
-    }
-    /// A literal byte in the fixed Huffman code.
-    fn literal(&mut self, b: u8) {
-        if b < 144 {
-            self.code(0x30 + b as u64, 8);
-        } else {
-            self.code(0x190 + (b - 144) as u64, 9);
-        }
-    }
-    fn finish(mut self) -> Vec<u8> {
-        if self.n > 0 {
-            self.out.push(self.acc as u8);
-        }
-        self.out
-    }
-}
 
 /// A zlib stream (as PDF's FlateDecode holds) that inflates to `pattern` repeated to at
 /// least `megabytes` MiB, in about 1.6 bytes per KiB: one fixed-Huffman block of the pattern's

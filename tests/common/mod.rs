@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod deflate;
+
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
