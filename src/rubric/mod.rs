@@ -9,7 +9,7 @@ pub mod spec;
 use condition::Condition;
 use peermark_language::{LanguageSettings, RuleSet};
 use peermark_safeguard::{SafeguardingSettings, Scanner};
-use peermark_text::{Matcher, PhraseError};
+use peermark_text::Matcher;
 use sha2::{Digest, Sha256};
 use spec::{MeasureSpec, RubricFile};
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,11 +123,61 @@ impl std::fmt::Debug for Rubric {
     }
 }
 
-/// The phrases of one measure in the bank, and how to word an error in one of them.
+/// Every phrase the criteria look for, gathered for [`Rubric::lexicon_bank`], with which
+/// measure each part belongs to, to name a phrase that fails to compile.
+#[derive(Default)]
+struct Bank {
+    phrases: Vec<String>,
+    owners: Vec<BankOwner>,
+}
+
+/// One measure's part of the bank: where it is in the rubric file and how its phrases are
+/// named in an error (`measure "x".phrases[2]` or `measure "x".concept phrase "…"`).
 struct BankOwner {
     range: std::ops::Range<usize>,
     anchor: String,
-    message: Box<dyn Fn(&PhraseError) -> String>,
+    field: String,
+    by_index: bool,
+}
+
+impl Bank {
+    /// Adds `phrases`, owned by a measure (`None` for a lexicon, whose phrases are checked
+    /// when it compiles alone); returns where they are.
+    fn add(
+        &mut self,
+        phrases: impl IntoIterator<Item = String>,
+        owner: Option<(&str, String, bool)>,
+    ) -> std::ops::Range<usize> {
+        let start = self.phrases.len();
+        self.phrases.extend(phrases);
+        let range = start..self.phrases.len();
+        if let Some((anchor, field, by_index)) = owner {
+            self.owners.push(BankOwner {
+                range: range.clone(),
+                anchor: anchor.to_string(),
+                field,
+                by_index,
+            });
+        }
+        range
+    }
+
+    /// Compiles the bank; a phrase that fails is named by the measure it belongs to.
+    fn compile(&self, src: &Source) -> Result<Matcher, RubricError> {
+        Matcher::new(&self.phrases).map_err(|e| {
+            match self.owners.iter().find(|o| o.range.contains(&e.index)) {
+                Some(o) => {
+                    let message = if o.by_index {
+                        format!("{}[{}]: {}", o.field, e.index - o.range.start, e.message)
+                    } else {
+                        format!("{} {:?}: {}", o.field, e.phrase, e.message)
+                    };
+                    src.invalid_in(&o.anchor, &e.phrase, message)
+                }
+                None => src.invalid(&e.phrase, format!("lexicon: {}", e.message)),
+            }
+        })
+    }
 }
 
 struct Source {
@@ -396,7 +446,7 @@ fn validate_and_compile(
 
     // Lexicons.
     let mut lexicons = BTreeMap::new();
-    let mut bank_phrases: Vec<String> = Vec::new();
+    let mut bank = Bank::default();
     for (name, phrases) in &spec.lexicon {
         let matcher = Matcher::new(phrases).map_err(|e| {
             src.invalid(
@@ -404,14 +454,13 @@ fn validate_and_compile(
                 format!("lexicon.{name}[{}]: {}", e.index, e.message),
             )
         })?;
-        let start = bank_phrases.len();
-        bank_phrases.extend(phrases.iter().cloned());
+        let in_bank = bank.add(phrases.iter().cloned(), None);
         lexicons.insert(
             name.clone(),
             Lexicon {
                 phrases: phrases.clone(),
                 matcher,
-                in_bank: start..bank_phrases.len(),
+                in_bank,
             },
         );
     }
@@ -431,8 +480,6 @@ fn validate_and_compile(
     let mut names: BTreeSet<String> = BTreeSet::new();
     let mut measure_phrases = BTreeMap::new();
     let mut measure_excludes = BTreeMap::new();
-    // Which part of the bank each measure's phrases are, to name a phrase that fails.
-    let mut bank_owners: Vec<BankOwner> = Vec::new();
     let mut measures: Vec<MeasureSpec> = Vec::with_capacity(spec.measure.len());
     for m in &spec.measure {
         let mut m = m.clone();
@@ -496,17 +543,9 @@ fn validate_and_compile(
                 match (lexicon, phrases.is_empty()) {
                     (Some(l), true) => need_lexicon(format!("{field}.lexicon"), l)?,
                     (None, false) => {
-                        let at = bank_phrases.len();
-                        bank_phrases.extend(phrases.iter().cloned());
-                        let phrases_field = field.clone();
-                        bank_owners.push(BankOwner {
-                            range: at..bank_phrases.len(),
-                            anchor: anchor.clone(),
-                            message: Box::new(move |e: &PhraseError| {
-                                format!("{phrases_field}.phrases[{}]: {}", e.index, e.message)
-                            }),
-                        });
-                        measure_phrases.insert(name.clone(), at..bank_phrases.len());
+                        let owner = (anchor.as_str(), format!("{field}.phrases"), true);
+                        let range = bank.add(phrases.iter().cloned(), Some(owner));
+                        measure_phrases.insert(name.clone(), range);
                     }
                     _ => {
                         return Err(src.invalid_in(
@@ -563,20 +602,9 @@ fn validate_and_compile(
                         ));
                     }
                 }
-                let at = bank_phrases.len();
-                bank_phrases.extend(all);
-                let concept_field = field.clone();
-                bank_owners.push(BankOwner {
-                    range: at..bank_phrases.len(),
-                    anchor: anchor.clone(),
-                    message: Box::new(move |e: &PhraseError| {
-                        format!(
-                            "{concept_field}.concept phrase {:?}: {}",
-                            e.phrase, e.message
-                        )
-                    }),
-                });
-                measure_phrases.insert(name.clone(), at..bank_phrases.len());
+                let owner = (anchor.as_str(), format!("{field}.concept phrase"), false);
+                let range = bank.add(all, Some(owner));
+                measure_phrases.insert(name.clone(), range);
                 let mut ex = Vec::new();
                 let mut owners = Vec::new();
                 for (ci, c) in concept.iter().enumerate() {
@@ -584,20 +612,9 @@ fn validate_and_compile(
                     owners.extend(std::iter::repeat_n(ci, c.exclude.len()));
                 }
                 if !ex.is_empty() {
-                    let at = bank_phrases.len();
-                    bank_phrases.extend(ex);
-                    let exclude_field = field.clone();
-                    bank_owners.push(BankOwner {
-                        range: at..bank_phrases.len(),
-                        anchor: anchor.clone(),
-                        message: Box::new(move |e: &PhraseError| {
-                            format!(
-                                "{exclude_field}.concept exclude {:?}: {}",
-                                e.phrase, e.message
-                            )
-                        }),
-                    });
-                    measure_excludes.insert(name.clone(), (at..bank_phrases.len(), owners));
+                    let owner = (anchor.as_str(), format!("{field}.concept exclude"), false);
+                    let range = bank.add(ex, Some(owner));
+                    measure_excludes.insert(name.clone(), (range, owners));
                 }
             }
             MeasureSpec::Narrative {
@@ -646,17 +663,9 @@ fn validate_and_compile(
                     ));
                 }
                 if !frameworks.is_empty() {
-                    let at = bank_phrases.len();
-                    bank_phrases.extend(frameworks.iter().cloned());
-                    let frameworks_field = field.clone();
-                    bank_owners.push(BankOwner {
-                        range: at..bank_phrases.len(),
-                        anchor: anchor.clone(),
-                        message: Box::new(move |e: &PhraseError| {
-                            format!("{frameworks_field}.frameworks[{}]: {}", e.index, e.message)
-                        }),
-                    });
-                    measure_phrases.insert(name.clone(), at..bank_phrases.len());
+                    let owner = (anchor.as_str(), format!("{field}.frameworks"), true);
+                    let range = bank.add(frameworks.iter().cloned(), Some(owner));
+                    measure_phrases.insert(name.clone(), range);
                 }
                 if let Some(l) = within {
                     need_lexicon(format!("{field}.within"), l)?;
@@ -678,21 +687,8 @@ fn validate_and_compile(
         measures.push(m.clone());
     }
 
-    // Every phrase the criteria look for, in one matcher. A phrase that cannot be compiled
-    // is named by the measure it belongs to (lexicons' phrases were checked as each compiled).
-    let lexicon_bank = Matcher::new(&bank_phrases).map_err(|e| {
-        match bank_owners.iter().find(|o| o.range.contains(&e.index)) {
-            Some(o) => {
-                let local = PhraseError {
-                    index: e.index - o.range.start,
-                    phrase: e.phrase.clone(),
-                    message: e.message.clone(),
-                };
-                src.invalid_in(&o.anchor, &e.phrase, (o.message)(&local))
-            }
-            None => src.invalid(&e.phrase, format!("lexicon: {}", e.message)),
-        }
-    })?;
+    // Every phrase the criteria look for, in one matcher.
+    let lexicon_bank = bank.compile(src)?;
 
     // Criteria.
     let mut criteria = Vec::new();
