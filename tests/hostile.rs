@@ -4,10 +4,9 @@
 mod common;
 
 use common::deflate::Bits;
-use common::{peermark, read_csv};
-use std::collections::BTreeSet;
+use common::peermark;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
@@ -111,24 +110,8 @@ fn raw_zip(name: &str, deflated: &[u8], declared: u32) -> Vec<u8> {
     z
 }
 
-/// Every file under `dir`, relative.
-fn tree(dir: &Path) -> BTreeSet<PathBuf> {
-    let mut out = BTreeSet::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                stack.push(p.clone());
-            }
-            out.insert(p.strip_prefix(dir).unwrap().to_path_buf());
-        }
-    }
-    out
-}
-
-/// Runs `mark` on `inputs` (a folder) under `/usr/bin/time`, checking that nothing appears
-/// outside `out`; returns (gradebook rows by submission, stderr, peak RSS in MB).
+/// Runs `mark` on `inputs` (a folder) as [`common::hostile::mark_measured`] does, where some
+/// files fail; returns (gradebook rows by submission, stderr, peak RSS in MB).
 fn mark_measured(
     work: &Path,
     inputs: &Path,
@@ -139,42 +122,9 @@ fn mark_measured(
     String,
     u64,
 ) {
-    let before = tree(work);
-    let bin = assert_cmd::cargo::cargo_bin("peermark");
-    let output = std::process::Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("peak-rss-kb %M")
-        .arg(&bin)
-        .arg("mark")
-        .arg(inputs)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra)
-        .current_dir(common::root())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(output.status.code(), Some(2), "some files fail: {stderr}");
-    let rss_kb: u64 = stderr
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("peak-rss-kb "))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("time reports peak RSS");
-    // Nothing new outside --out.
-    let after = tree(work);
-    let new: Vec<_> = after
-        .difference(&before)
-        .filter(|p| !p.starts_with(out.strip_prefix(work).unwrap()))
-        .collect();
-    assert!(new.is_empty(), "written outside --out: {new:?}");
-    let rows = read_csv(&out.join("gradebook.csv"))
-        .into_iter()
-        .map(|r| (r["submission"].clone(), r))
-        .collect();
-    (rows, stderr, rss_kb >> 10)
+    let run = common::hostile::mark_measured(work, inputs, out, extra);
+    assert_eq!(run.code, Some(2), "some files fail: {}", run.stderr);
+    (run.rows, run.stderr, run.rss_mb)
 }
 
 #[test]
@@ -307,7 +257,7 @@ fn hostile_files_become_error_rows_with_bounded_memory() {
     let nested = msg("nested");
     assert!(!nested.contains("internal error"), "{nested}");
     // No local file was read into anything peermark wrote.
-    for f in tree(&out) {
+    for f in common::hostile::tree(&out) {
         let p = out.join(&f);
         let text_output = p
             .extension()

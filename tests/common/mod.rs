@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod deflate;
+pub mod hostile;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
