@@ -4,9 +4,10 @@
 //! find the pairs (MinHash/LSH candidates, then exact Jaccard), and whether every planted copy
 //! was found and nothing else.
 
-use peermark::rubric::spec::SimilaritySpec;
-use peermark::similarity::{find_pairs, Fingerprint};
-use peermark::text::{Document, Hint, Paragraph, SourceLines};
+use peermark_cohort::similarity::find_pairs;
+use peermark_engine::fingerprint::Fingerprint;
+use peermark_engine::rubric::spec::SimilaritySpec;
+use peermark_text::{Document, Hint, Paragraph, SourceLines};
 use rayon::prelude::*;
 use std::time::Instant;
 

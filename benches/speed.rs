@@ -37,7 +37,7 @@ fn docx_rs_text(bytes: &[u8]) -> usize {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let rubric = peermark::load_rubric(None).expect("default rubric");
+    let rubric = peermark_engine::load_rubric(None).expect("default rubric");
     let samples: Vec<_> = ["strong", "middling", "quoted-stigma", "language-lapses"]
         .iter()
         .map(|s| root.join("samples").join(format!("{s}.docx")))
@@ -45,7 +45,7 @@ fn main() {
     let bytes: Vec<Vec<u8>> = samples.iter().map(|p| std::fs::read(p).unwrap()).collect();
     let docs: Vec<_> = samples
         .iter()
-        .map(|p| peermark::ingest::read_file(p, peermark::ingest::Format::Docx).unwrap())
+        .map(|p| peermark_ingest::read_file(p, peermark_ingest::Format::Docx).unwrap())
         .collect();
     let words: usize = docs.iter().map(|d| d.body_words()).sum::<usize>() / docs.len();
     println!(
@@ -61,7 +61,7 @@ fn main() {
         || {
             for b in &bytes {
                 std::hint::black_box(
-                    peermark::ingest::read_bytes(b, peermark::ingest::Format::Docx).unwrap(),
+                    peermark_ingest::read_bytes(b, peermark_ingest::Format::Docx).unwrap(),
                 );
             }
         },
@@ -106,7 +106,7 @@ fn main() {
         n,
         || {
             for d in &docs {
-                std::hint::black_box(peermark::check_document(&rubric, d, "e", "e.docx"));
+                std::hint::black_box(peermark_engine::check_document(&rubric, d, "e", "e.docx"));
             }
         },
     );

@@ -8,13 +8,13 @@ fn main() {
         args.remove(i);
         std::path::PathBuf::from(p)
     });
-    let rubric = peermark::load_rubric(rubric_path.as_deref()).expect("rubric");
+    let rubric = peermark_engine::load_rubric(rubric_path.as_deref()).expect("rubric");
     for f in args {
         let path = std::path::Path::new(&f);
-        let format = peermark::ingest::Format::from_path(path).expect("a submission format");
-        let doc = peermark::ingest::read_file(path, format).expect("readable");
+        let format = peermark_ingest::Format::from_path(path).expect("a submission format");
+        let doc = peermark_ingest::read_file(path, format).expect("readable");
         let findings = rubric.language.check(&doc);
-        let a = peermark::analyse::analyse(&rubric, &doc, &findings);
+        let a = peermark_engine::analyse::analyse(&rubric, &doc, &findings);
         let values: Vec<String> = a
             .values
             .iter()

@@ -10,7 +10,7 @@
 use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow};
 use std::time::Instant;
 
-fn docx_rs_sheet(r: &peermark::result::MarkResult) -> Vec<u8> {
+fn docx_rs_sheet(r: &peermark_engine::result::MarkResult) -> Vec<u8> {
     let p = |text: &str, style: &str| {
         Paragraph::new()
             .add_run(Run::new().add_text(text))
@@ -101,11 +101,11 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(300);
-    let rubric = peermark::load_rubric(None).expect("rubric");
-    let ctx = peermark::report_context(&rubric);
+    let rubric = peermark_engine::load_rubric(None).expect("rubric");
+    let ctx = peermark_report::report_context(&rubric);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/language-lapses.txt");
-    let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).expect("sample");
-    let r = peermark::check_document(
+    let doc = peermark_ingest::read_file(&path, peermark_ingest::Format::Txt).expect("sample");
+    let r = peermark_engine::check_document(
         &rubric,
         &doc,
         "language-lapses",
@@ -115,7 +115,7 @@ fn main() {
     let t = Instant::now();
     let mut bytes = 0;
     for _ in 0..n {
-        bytes = peermark::report::sheet_docx::sheet_docx(&r, &ctx, "27 November 2026").len();
+        bytes = peermark_report::sheet_docx::sheet_docx(&r, &ctx, "27 November 2026").len();
     }
     let ours = t.elapsed().as_secs_f64() / n as f64;
     let t = Instant::now();

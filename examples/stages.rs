@@ -3,7 +3,7 @@
 //! over them, and the per-essay time of each stage in a second (warm) pass, single-threaded.
 //! For instruction counts: `valgrind --tool=callgrind --toggle-collect='*stages::warm*' ...`.
 
-use peermark::rubric::Rubric;
+use peermark_engine::rubric::Rubric;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -12,7 +12,7 @@ fn main() {
     let dir = args.next().expect("usage: stages DIR [N]");
     let n: usize = args.next().map(|s| s.parse().unwrap()).unwrap_or(200);
     let t = Instant::now();
-    let rubric = peermark::load_rubric(None).expect("default rubric");
+    let rubric = peermark_engine::load_rubric(None).expect("default rubric");
     println!(
         "rubric load + compile: {:.1} ms",
         t.elapsed().as_secs_f64() * 1e3
@@ -26,8 +26,8 @@ fn main() {
     files.truncate(n);
     let t = Instant::now();
     for f in &files {
-        let doc = peermark::ingest::read_file(f, peermark::ingest::Format::Docx).unwrap();
-        std::hint::black_box(peermark::check_document(&rubric, &doc, "x", "x"));
+        let doc = peermark_ingest::read_file(f, peermark_ingest::Format::Docx).unwrap();
+        std::hint::black_box(peermark_engine::check_document(&rubric, &doc, "x", "x"));
     }
     println!(
         "cold pass: {:.3} ms per essay (includes patterns built on first use)",
@@ -46,7 +46,7 @@ fn warm(rubric: &Rubric, files: &[PathBuf]) {
     );
     for f in files {
         let t = Instant::now();
-        let doc = peermark::ingest::read_file(f, peermark::ingest::Format::Docx).unwrap();
+        let doc = peermark_ingest::read_file(f, peermark_ingest::Format::Docx).unwrap();
         read += t.elapsed();
         let t = Instant::now();
         std::hint::black_box(rubric.safeguarding.scan(&doc));
@@ -55,7 +55,7 @@ fn warm(rubric: &Rubric, files: &[PathBuf]) {
         std::hint::black_box(rubric.language.check(&doc));
         lang += t.elapsed();
         let t = Instant::now();
-        std::hint::black_box(peermark::check_document(rubric, &doc, "x", "x"));
+        std::hint::black_box(peermark_engine::check_document(rubric, &doc, "x", "x"));
         all += t.elapsed();
     }
     let per = |d: Duration| d.as_secs_f64() * 1e3 / files.len() as f64;

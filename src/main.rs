@@ -1,9 +1,13 @@
-//! The `peermark` binary: parse the command line, run it, map the result to an exit code
-//! (0 done, 1 usage/rubric/output error, 2 some files could not be marked, 3 `check
-//! --strict` not yet achieved).
+//! The `peermark` binary: parse the command line, run one command, map how it ended to an
+//! exit code (0 done, 1 usage/rubric/output error, 2 some files could not be marked, 3 `check
+//! --strict` not yet achieved). Everything else is in the crates under `crates/`.
+
+mod cli;
+mod commands;
+mod limits;
 
 use clap::Parser;
-use peermark::cli::{run, Cli, Done};
+use cli::{Cli, Command, Done, RubricCommand, UsageError};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -23,6 +27,91 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("peermark: {e}");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one command.
+fn run(cli: Cli) -> Result<Done, UsageError> {
+    match cli.command {
+        Command::Check {
+            file,
+            rubric,
+            format,
+            strict,
+            sheet,
+            limits,
+        } => commands::check::check(file, rubric, format, strict, sheet, &limits.limits()),
+        Command::Mark {
+            paths,
+            roster,
+            anonymous,
+            rubric,
+            out,
+            jobs,
+            quiet,
+            sheets,
+            review,
+            shared_output,
+            limits,
+        } => {
+            peermark_files::write::set_shared_output(shared_output);
+            commands::mark::mark(
+                paths,
+                rubric,
+                out,
+                jobs,
+                quiet,
+                sheets,
+                commands::mark::LmsOptions { roster, anonymous },
+                review,
+                &limits.limits(),
+            )
+        }
+        Command::Override {
+            submission,
+            criterion,
+            level,
+            reason,
+            assessor,
+            out,
+            rubric,
+        } => {
+            let r = commands::load(rubric.as_ref())?;
+            commands::assessor_override::override_command(
+                &r,
+                &submission,
+                &criterion,
+                &level,
+                &reason,
+                &assessor,
+                &out,
+            )
+        }
+        Command::Agree {
+            a,
+            b,
+            format,
+            rubric,
+        } => {
+            let r = commands::load(rubric.as_ref())?;
+            commands::agree::agree_command(&r, &a, &b, format)
+        }
+        Command::Sample {
+            dir,
+            size,
+            seed,
+            rubric,
+            out,
+        } => commands::sample::sample(dir, size, seed, rubric, out),
+        Command::Export { command } => commands::export::export(command),
+        Command::Rubric {
+            command: RubricCommand::Check { rubric },
+        } => commands::rubric::check(&rubric),
+        Command::Explain { id, rubric } => {
+            let r = commands::load(rubric.as_ref())?;
+            println!("{}", commands::explain::explain(&r, &id)?);
+            Ok(Done::Ok)
         }
     }
 }

@@ -99,7 +99,7 @@ fn an_override_changes_score_outcome_sheet_and_gradebook_and_survives_reruns() {
 
     // Second run: the assessor's level, recomputed score and outcome.
     mark(&[&samples], &out);
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let weight = rubric.criterion("linking").unwrap().weight;
     let want = ((score_before - weight * 2.0 / 3.0) * 10.0).round() / 10.0;
     let after = read_csv(&out.join("gradebook.csv"));
@@ -765,7 +765,7 @@ fn the_review_parts_of_a_sheet_have_no_lapses() {
         &new,
         &["--previous", old.to_str().unwrap(), "--quiet"],
     ));
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let mut failures = Vec::new();
     for id in ["e01", "e02"] {
         let sheet = std::fs::read_to_string(new.join(format!("feedback/{id}.md"))).unwrap();
@@ -817,8 +817,8 @@ fn row_for(
     criterion: &str,
     level: u8,
     line: u64,
-) -> peermark::overrides::OverrideRow {
-    peermark::overrides::OverrideRow {
+) -> peermark_cohort::overrides::OverrideRow {
+    peermark_cohort::overrides::OverrideRow {
         submission: submission.into(),
         criterion: criterion.into(),
         level,
@@ -830,7 +830,7 @@ fn row_for(
 
 #[test]
 fn overriding_every_criterion_to_its_proposal_changes_no_score() {
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let mut results = Vec::new();
     for name in [
         "strong.txt",
@@ -839,8 +839,8 @@ fn overriding_every_criterion_to_its_proposal_changes_no_score() {
         "language-lapses.txt",
     ] {
         let path = root().join("samples").join(name);
-        let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
-        results.push(peermark::check_document(&rubric, &doc, name, name));
+        let doc = peermark_ingest::read_file(&path, peermark_ingest::Format::Txt).unwrap();
+        results.push(peermark_engine::check_document(&rubric, &doc, name, name));
     }
     let before = results.clone();
     let rows: Vec<_> = before
@@ -853,7 +853,7 @@ fn overriding_every_criterion_to_its_proposal_changes_no_score() {
         .enumerate()
         .map(|(i, (s, c, l))| row_for(&s, &c, l, i as u64 + 2))
         .collect();
-    let done = peermark::overrides::apply(&rubric, &mut results, &rows);
+    let done = peermark_cohort::overrides::apply(&rubric, &mut results, &rows);
     assert_eq!(done.applied, rows.len());
     for (a, b) in before.iter().zip(&results) {
         assert_eq!(
@@ -880,10 +880,13 @@ fn overriding_every_criterion_to_its_proposal_changes_no_score() {
         .enumerate()
         .map(|(i, c)| row_for("weak.txt", &c.id, 3, 100 + i as u64))
         .collect();
-    peermark::overrides::apply(&rubric, &mut results, &top);
+    peermark_cohort::overrides::apply(&rubric, &mut results, &top);
     let weak = results.iter().find(|r| r.submission == "weak.txt").unwrap();
     assert_eq!(weak.score, Some(100.0));
-    assert_eq!(weak.outcome, Some(peermark::result::Outcome::Achieved));
+    assert_eq!(
+        weak.outcome,
+        Some(peermark_engine::result::Outcome::Achieved)
+    );
     // The proposal stays peermark's, however often the level is set.
     let proposed = before.iter().find(|r| r.submission == "weak.txt").unwrap();
     for (c, p) in weak.criteria.iter().zip(&proposed.criteria) {
@@ -896,19 +899,24 @@ fn overriding_every_criterion_to_its_proposal_changes_no_score() {
 
 #[test]
 fn the_last_row_wins_and_an_unreadable_submission_keeps_its_override() {
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let path = root().join("samples/weak.txt");
-    let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
+    let doc = peermark_ingest::read_file(&path, peermark_ingest::Format::Txt).unwrap();
     let mut results = vec![
-        peermark::check_document(&rubric, &doc, "a", "a.txt"),
-        peermark::result::MarkResult::error("b", "b.docx", rubric.reference(), "unreadable".into()),
+        peermark_engine::check_document(&rubric, &doc, "a", "a.txt"),
+        peermark_engine::result::MarkResult::error(
+            "b",
+            "b.docx",
+            rubric.reference(),
+            "unreadable".into(),
+        ),
     ];
     let rows = [
         row_for("a", "linking", 3, 2),
         row_for("b", "linking", 2, 3),
         row_for("a", "linking", 0, 4),
     ];
-    let done = peermark::overrides::apply(&rubric, &mut results, &rows);
+    let done = peermark_cohort::overrides::apply(&rubric, &mut results, &rows);
     assert_eq!((done.applied, done.superseded), (1, 1));
     let linking = results[0]
         .criteria

@@ -3,7 +3,7 @@
 //! Reports exact and adjacent agreement and quadratic weighted kappa per criterion; fails
 //! below 75 % exact or 95 % adjacent on any criterion.
 
-use peermark::agreement::agreement;
+use peermark_engine::agreement::agreement;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -32,7 +32,7 @@ fn calibration_agreement_meets_thresholds() {
         expected.len() >= 16,
         "the calibration set has at least 16 essays"
     );
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let ids: Vec<&str> = rubric.criteria.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, criteria.iter().map(String::as_str).collect::<Vec<_>>());
 
@@ -40,8 +40,9 @@ fn calibration_agreement_meets_thresholds() {
     let mut table = String::from("essay  expected        peermark\n");
     for (essay, want) in &expected {
         let path = root.join("essays").join(format!("{essay}.txt"));
-        let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
-        let got = peermark::check_document(&rubric, &doc, essay, &path.display().to_string());
+        let doc = peermark_ingest::read_file(&path, peermark_ingest::Format::Txt).unwrap();
+        let got =
+            peermark_engine::check_document(&rubric, &doc, essay, &path.display().to_string());
         let levels: Vec<u8> = got.criteria.iter().map(|c| c.level).collect();
         for (k, (&w, &g)) in want.iter().zip(&levels).enumerate() {
             pairs[k].push((w, g));

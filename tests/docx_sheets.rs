@@ -150,7 +150,7 @@ fn attr(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> String {
 
 /// Each paragraph's text with, for every character, the run formatting (`w:rPr`) it has.
 fn char_formats(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
-    let mapped = peermark::ingest::read_docx_mapped(bytes).expect("reads");
+    let mapped = peermark_ingest::read_docx_mapped(bytes).expect("reads");
     let map = &mapped.map;
     mapped
         .document
@@ -275,10 +275,10 @@ fn check_annotated_docx(original: &Path, annotated: &Path, result: &Value) {
         assert_eq!(rb, ra, "{name}: formatting of {tb:?} kept");
     }
     assert_eq!(
-        peermark::ingest::read_file(original, peermark::ingest::Format::Docx)
+        peermark_ingest::read_file(original, peermark_ingest::Format::Docx)
             .unwrap()
             .extracted_text(),
-        peermark::ingest::read_file(annotated, peermark::ingest::Format::Docx)
+        peermark_ingest::read_file(annotated, peermark_ingest::Format::Docx)
             .unwrap()
             .extracted_text(),
         "{name}: the reader reads the same essay"
@@ -466,9 +466,9 @@ fn an_annotated_plain_text_essay_is_a_document_of_its_paragraphs() {
     let o = mark_with(&[&file], &out, &["--quiet", "--sheets", "annotated"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let annotated = out.join("annotated/language-lapses.docx");
-    let doc = peermark::ingest::read_file(&file, peermark::ingest::Format::Txt).unwrap();
-    let copy = peermark::ingest::read_file(&annotated, peermark::ingest::Format::Docx).unwrap();
-    let texts = |d: &peermark::text::Document| -> Vec<String> {
+    let doc = peermark_ingest::read_file(&file, peermark_ingest::Format::Txt).unwrap();
+    let copy = peermark_ingest::read_file(&annotated, peermark_ingest::Format::Docx).unwrap();
+    let texts = |d: &peermark_text::Document| -> Vec<String> {
         d.paragraphs
             .iter()
             .map(|p| p.text.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -509,7 +509,7 @@ fn an_annotated_plain_text_essay_is_a_document_of_its_paragraphs() {
 
 /// The text of a `.docx` as peermark's reader reads it, one line per paragraph.
 fn docx_text(path: &Path) -> String {
-    peermark::ingest::read_file(path, peermark::ingest::Format::Docx)
+    peermark_ingest::read_file(path, peermark_ingest::Format::Docx)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .extracted_text()
 }
@@ -881,8 +881,7 @@ fn every_sheet_and_annotated_copy_opens_in_libreoffice() {
                 }
             } else {
                 // The essay's words are all there, in order.
-                let doc =
-                    peermark::ingest::read_file(file, peermark::ingest::Format::Docx).unwrap();
+                let doc = peermark_ingest::read_file(file, peermark_ingest::Format::Docx).unwrap();
                 for p in &doc.paragraphs {
                     let first: Vec<&str> = p.text.split_whitespace().take(4).collect();
                     assert!(
@@ -919,8 +918,8 @@ fn every_sheet_and_annotated_copy_opens_in_libreoffice() {
 
 #[test]
 fn the_words_peermark_writes_in_word_sheets_and_comments_have_no_lapses() {
-    let rubric = peermark::load_rubric(None).unwrap();
-    let ctx = peermark::report_context(&rubric);
+    let rubric = peermark_engine::load_rubric(None).unwrap();
+    let ctx = peermark_report::report_context(&rubric);
     let lapses_in = |what: &str, text: &str| -> Vec<String> {
         rubric
             .language
@@ -939,10 +938,10 @@ fn the_words_peermark_writes_in_word_sheets_and_comments_have_no_lapses() {
         "middling.txt",
     ] {
         let path = root().join("samples").join(name);
-        let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
-        let r = peermark::check_document(&rubric, &doc, "s", name);
+        let doc = peermark_ingest::read_file(&path, peermark_ingest::Format::Txt).unwrap();
+        let r = peermark_engine::check_document(&rubric, &doc, "s", name);
         // Comments: peermark's words around the essay's (quoted) words.
-        for c in peermark::report::annotate::comments(&r, &doc) {
+        for c in peermark_report::annotate::comments(&r, &doc) {
             for t in &c.text {
                 comments_seen += 1;
                 failures.extend(lapses_in(&format!("{name} comment"), t));
@@ -961,19 +960,19 @@ fn the_words_peermark_writes_in_word_sheets_and_comments_have_no_lapses() {
         for n in &mut bare.notes {
             n.text.clear();
         }
-        let body = peermark::report::sheet_docx::sheet_body(&bare, &ctx, "1 May 2026");
-        for line in peermark::report::sheet_docx::outline(&body).lines() {
+        let body = peermark_report::sheet_docx::sheet_body(&bare, &ctx, "1 May 2026");
+        for line in peermark_report::sheet_docx::outline(&body).lines() {
             failures.extend(lapses_in(&format!("{name} sheet"), line));
         }
     }
-    let err = peermark::result::MarkResult::error(
+    let err = peermark_engine::result::MarkResult::error(
         "e",
         "e.docx",
         rubric.reference(),
         "the file is empty".into(),
     );
-    let body = peermark::report::sheet_docx::sheet_body(&err, &ctx, "1 May 2026");
-    for line in peermark::report::sheet_docx::outline(&body).lines() {
+    let body = peermark_report::sheet_docx::sheet_body(&err, &ctx, "1 May 2026");
+    for line in peermark_report::sheet_docx::outline(&body).lines() {
         failures.extend(lapses_in("error sheet", line));
     }
     assert!(comments_seen > 20, "{comments_seen} comments checked");

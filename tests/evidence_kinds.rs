@@ -4,11 +4,11 @@
 //! criteria it needs, no `[language]`, and in `[safeguarding]` only the one trigger group the
 //! scanner requires. It then builds a few paragraphs in code and checks the measures' values.
 
-use peermark::analyse::{analyse, Analysis};
-use peermark::ingest::{read_bytes, Format};
-use peermark::result::Outcome;
-use peermark::rubric::{self, Rubric, RubricError};
-use peermark::text::{Document, Hint, Paragraph, ParagraphKind, SourceLines};
+use peermark_engine::analyse::{analyse, Analysis};
+use peermark_engine::result::Outcome;
+use peermark_engine::rubric::{self, Rubric, RubricError};
+use peermark_ingest::{read_bytes, Format};
+use peermark_text::{Document, Hint, Paragraph, ParagraphKind, SourceLines};
 use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ name = "words"
     assert!(r.safeguarding_settings.support_line.is_empty());
     let d = doc(&["I was called crazy once and I wanted to die back then."]);
     assert!(r.language.check(&d).is_empty());
-    let got = peermark::check_document(&r, &d, "s1", "s1.txt");
+    let got = peermark_engine::check_document(&r, &d, "s1", "s1.txt");
     assert!(got.lapses.is_empty());
     assert!(got.safeguarding.is_empty());
 }
@@ -1181,7 +1181,7 @@ fn scoring_levels_are_cumulative() {
     let r = try_load(SCORING).expect("loads");
     // Two reflections (level 3's condition holds) but too short (level 2's does not).
     let d = doc(&["I realised I was not alone. I learned to ask for help."]);
-    let got = peermark::check_document(&r, &d, "s1", "s1.txt");
+    let got = peermark_engine::check_document(&r, &d, "s1", "s1.txt");
     let c = &got.criteria[0];
     assert_eq!(c.id, "reflection");
     assert_eq!(c.level, 1, "level 2 fails, so level 3 is not reached");
@@ -1206,7 +1206,7 @@ fn scoring_top_level_gives_full_points_and_stretch() {
         "I realised I was not alone. I learned to ask for help.",
         &filler,
     ]);
-    let got = peermark::check_document(&r, &d, "s2", "s2.txt");
+    let got = peermark_engine::check_document(&r, &d, "s2", "s2.txt");
     let c = &got.criteria[0];
     assert_eq!(c.level, 3);
     assert_eq!(c.points, 30.0);
@@ -1224,7 +1224,7 @@ fn scoring_level_two_points_and_next_step() {
     let r = try_load(SCORING).expect("loads");
     let filler = words(85);
     let d = doc(&["I realised I was not alone.", &filler]);
-    let got = peermark::check_document(&r, &d, "s3", "s3.txt");
+    let got = peermark_engine::check_document(&r, &d, "s3", "s3.txt");
     let c = &got.criteria[0];
     assert_eq!(c.level, 2);
     assert_eq!(c.points, 20.0, "30 × 2 / 3");
@@ -1239,7 +1239,7 @@ fn scoring_level_two_points_and_next_step() {
 fn scoring_level_zero_and_at_most_two_next_steps() {
     let r = try_load(SCORING).expect("loads");
     let d = doc(&["Nothing reflective is said here at all."]);
-    let got = peermark::check_document(&r, &d, "s4", "s4.txt");
+    let got = peermark_engine::check_document(&r, &d, "s4", "s4.txt");
     let c = &got.criteria[0];
     assert_eq!(c.level, 0);
     assert_eq!(c.points, 0.0);

@@ -14,7 +14,7 @@ fn mark(paths: &[&Path], out: &Path) -> std::process::Output {
 
 /// peermark's own words (a row's message) pass its own language check.
 fn assert_no_lapses(text: &str) {
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let lapses: Vec<String> = rubric
         .language
         .check_text(text)

@@ -1,14 +1,14 @@
 //! Inputs the fuzz targets (`fuzz/`) found that crashed peermark, rebuilt in code: each must
 //! now be marked (or refused) without a panic.
 
-use peermark::ingest::{read_bytes, Format};
+use peermark_ingest::{read_bytes, Format};
 
 /// Found by the `text` target (UTF-16 text whose spaces included U+2000 EN QUAD): cutting a
 /// long quote at a word start stepped one byte past a multi-byte space, inside the
 /// character, and `score::quote` panicked.
 #[test]
 fn quotes_cut_at_multibyte_spaces_stay_on_character_boundaries() {
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let essay = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/calibration/essays/c01.txt"),
     )
@@ -23,7 +23,7 @@ fn quotes_cut_at_multibyte_spaces_stay_on_character_boundaries() {
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         let doc = read_bytes(&utf16, Format::Txt).unwrap();
-        let r = peermark::check_document(&rubric, &doc, "e", "e.txt");
-        assert_eq!(r.status, peermark::result::Status::Marked);
+        let r = peermark_engine::check_document(&rubric, &doc, "e", "e.txt");
+        assert_eq!(r.status, peermark_engine::result::Status::Marked);
     }
 }

@@ -40,7 +40,7 @@ fn lapse_detection_precision_and_recall() {
         .map(|r| (r["id"].clone(), r))
         .collect();
     assert!(sentences.len() >= 300);
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
     let (mut rule_tp, mut rule_pred, mut rule_gold) = (0usize, 0usize, 0usize);
     let mut misses = Vec::new();

@@ -758,16 +758,16 @@ fn archive_names_do_not_choose_output_paths() {
 /// its own language check.
 #[test]
 fn lms_feedback_and_messages_have_no_language_lapses() {
-    let rubric = peermark::load_rubric(None).unwrap();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
     let support = rubric.safeguarding_settings.support_line.clone();
     let mut texts = Vec::new();
     for name in ["strong.txt", "weak.txt", "middling.txt"] {
         let path = common::root().join("samples").join(name);
-        let doc = peermark::ingest::read_file(&path, peermark::ingest::Format::Txt).unwrap();
-        let r = peermark::check_document(&rubric, &doc, name, name);
-        let json = peermark::report::json::result_json(&r);
-        let read: peermark::lms::ReadResult = serde_json::from_str(&json).unwrap();
-        texts.extend(peermark::lms::moodle::feedback_paragraphs(&read, &support));
+        let doc = peermark_ingest::read_file(&path, peermark_ingest::Format::Txt).unwrap();
+        let r = peermark_engine::check_document(&rubric, &doc, name, name);
+        let json = peermark_report::json::result_json(&r);
+        let read: peermark_lms::ReadResult = serde_json::from_str(&json).unwrap();
+        texts.extend(peermark_lms::moodle::feedback_paragraphs(&read, &support));
     }
     texts.push("handed in late (Canvas); also handed in, not marked: notes.txt".into());
     let mut failures = Vec::new();
@@ -796,7 +796,7 @@ fn members_of_a_download_get_annotated_copies() {
     assert!(!stderr(&o).contains("no annotated copy"), "{}", stderr(&o));
     for id in ["moodle-123456", "moodle-123470", "moodle-123492"] {
         let copy = out.join(format!("annotated/{id}.docx"));
-        let doc = peermark::ingest::read_file(&copy, peermark::ingest::Format::Docx)
+        let doc = peermark_ingest::read_file(&copy, peermark_ingest::Format::Docx)
             .unwrap_or_else(|e| panic!("{}: {e}", copy.display()));
         assert!(doc.body_words() > 200, "{id}: {}", doc.body_words());
     }

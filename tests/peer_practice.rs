@@ -104,7 +104,7 @@ fn its_samples_are_marked_at_the_expected_levels() {
 /// Every text of the rubric that a learner reads passes peermark's own language check.
 #[test]
 fn the_texts_learners_read_have_no_language_lapses() {
-    let rubric = peermark::load_rubric(Some(&rubric_path())).unwrap();
+    let rubric = peermark_engine::load_rubric(Some(&rubric_path())).unwrap();
     let mut texts = vec![rubric.assignment.clone(), rubric.title.clone()];
     for c in &rubric.criteria {
         texts.push(c.title.clone());

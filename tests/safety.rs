@@ -8,8 +8,8 @@
 mod common;
 
 use common::{mark_with, peermark, read_csv, root};
-use peermark::result::MarkResult;
-use peermark::rubric::Rubric;
+use peermark_engine::result::MarkResult;
+use peermark_engine::rubric::Rubric;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -89,14 +89,14 @@ fn marks(r: &Value) -> (Vec<(String, u64)>, Value, Value) {
 }
 
 fn default_rubric() -> Rubric {
-    peermark::load_rubric(None).expect("the built-in rubric loads")
+    peermark_engine::load_rubric(None).expect("the built-in rubric loads")
 }
 
 /// Marks a text file through the library, as `mark` does.
 fn mark_with_library(rubric: &Rubric, path: &Path) -> MarkResult {
-    let doc = peermark::ingest::read_file(path, peermark::ingest::Format::Txt).unwrap();
+    let doc = peermark_ingest::read_file(path, peermark_ingest::Format::Txt).unwrap();
     let stem = path.file_stem().unwrap().to_str().unwrap();
-    peermark::check_document(rubric, &doc, stem, &path.display().to_string())
+    peermark_engine::check_document(rubric, &doc, stem, &path.display().to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,7 +421,7 @@ fn a_past_attempt_told_as_history_is_not_flagged_by_the_library() {
     let r = mark_with_library(&rubric, &data("current-risk.txt"));
     assert_eq!(r.assessor_notes.len(), 1);
     assert_eq!(r.assessor_notes[0].quote.to_string(), RISK_SENTENCE);
-    let sheet = peermark::report::sheet_md::sheet_md(&r, &peermark::report_context(&rubric));
+    let sheet = peermark_report::sheet_md::sheet_md(&r, &peermark_report::report_context(&rubric));
     assert!(!sheet.contains(RISK_SENTENCE));
     assert!(!sheet.contains(&*r.assessor_notes[0].cue));
 }
@@ -562,7 +562,7 @@ fn lines_with_lapses(rubric: &Rubric, what: &str, text: &str) -> Vec<String> {
 #[test]
 fn the_static_text_of_sheets_and_reports_has_no_lapses() {
     let rubric = default_rubric();
-    let ctx = peermark::report_context(&rubric);
+    let ctx = peermark_report::report_context(&rubric);
     let mut failures = Vec::new();
     for name in [
         "strong.txt",
@@ -573,9 +573,9 @@ fn the_static_text_of_sheets_and_reports_has_no_lapses() {
         let r = mark_with_library(&rubric, &root().join("samples").join(name));
         let had_lapses = !r.lapses.is_empty();
         let r = without_essay_words(r);
-        let sheet = peermark::report::sheet_md::sheet_md(&r, &ctx);
+        let sheet = peermark_report::sheet_md::sheet_md(&r, &ctx);
         failures.extend(lines_with_lapses(&rubric, &format!("{name} sheet"), &sheet));
-        let report = peermark::report::text::render_check(&r, None, &ctx, false);
+        let report = peermark_report::text::render_check(&r, None, &ctx, false);
         failures.extend(lines_with_lapses(
             &rubric,
             &format!("{name} check report"),
@@ -593,7 +593,7 @@ fn the_static_text_of_sheets_and_reports_has_no_lapses() {
     ));
     r.lapses.clear();
     r.notes.clear();
-    let sheet = peermark::report::sheet_md::sheet_md(&r, &ctx);
+    let sheet = peermark_report::sheet_md::sheet_md(&r, &ctx);
     assert!(sheet.contains("We found no wording to reconsider"));
     failures.extend(lines_with_lapses(&rubric, "strong.txt bare sheet", &sheet));
     // The sheet of a file that could not be read.
@@ -603,7 +603,7 @@ fn the_static_text_of_sheets_and_reports_has_no_lapses() {
         rubric.reference(),
         "the file is empty".into(),
     );
-    let sheet = peermark::report::sheet_md::sheet_md(&err, &ctx);
+    let sheet = peermark_report::sheet_md::sheet_md(&err, &ctx);
     failures.extend(lines_with_lapses(&rubric, "error sheet", &sheet));
     assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -22,5 +22,5 @@ fuzz_target!(|data: &[u8]| {
             Ok(String::new())
         }
     };
-    let _ = peermark::rubric::load_with(Path::new("rubrics/fuzz.toml"), &reader);
+    let _ = peermark_engine::rubric::load_with(Path::new("rubrics/fuzz.toml"), &reader);
 });

@@ -5,13 +5,13 @@ use libfuzzer_sys::fuzz_target;
 use peermark_ingest::{read_bytes_with, Format, Limits};
 use std::sync::OnceLock;
 
-static RUBRIC: OnceLock<peermark::rubric::Rubric> = OnceLock::new();
+static RUBRIC: OnceLock<peermark_engine::rubric::Rubric> = OnceLock::new();
 
 fuzz_target!(
     init: {
         // Built once, before the fuzzer's timer starts (compiling the rubric under the
         // address sanitizer takes longer than one input may).
-        RUBRIC.get_or_init(|| peermark::load_rubric(None).unwrap());
+        RUBRIC.get_or_init(|| peermark_engine::load_rubric(None).unwrap());
     },
     |data: &[u8]| {
     let limits = Limits {
@@ -19,9 +19,9 @@ fuzz_target!(
         ..Limits::default()
     };
     if let Ok(doc) = read_bytes_with(data, Format::Txt, &limits) {
-        let rubric = RUBRIC.get_or_init(|| peermark::load_rubric(None).unwrap());
-        let r = peermark::check_document(rubric, &doc, "fuzz", "fuzz.txt");
-        let _ = peermark::report::json::result_json(&r);
+        let rubric = RUBRIC.get_or_init(|| peermark_engine::load_rubric(None).unwrap());
+        let r = peermark_engine::check_document(rubric, &doc, "fuzz", "fuzz.txt");
+        let _ = peermark_report::json::result_json(&r);
     }
     }
 );

@@ -56,7 +56,7 @@ pub fn mark_with(paths: &[&Path], out: &Path, extra: &[&str]) -> std::process::O
 /// peermark's own reader), else the file as text.
 pub fn output_text(path: &Path) -> String {
     if path.extension().is_some_and(|e| e == "docx") {
-        peermark::ingest::read_file(path, peermark::ingest::Format::Docx)
+        peermark_ingest::read_file(path, peermark_ingest::Format::Docx)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
             .paragraphs
             .iter()

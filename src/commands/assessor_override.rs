@@ -1,0 +1,87 @@
+//! `peermark override SUBMISSION CRITERION LEVEL`: the assessor sets a level (a row appended
+//! to `overrides.csv`).
+
+use crate::cli::{Done, UsageError};
+use peermark_cohort::overrides::{self, NewRow};
+use peermark_cohort::resubmission;
+use peermark_engine::rubric::Rubric;
+use std::path::Path;
+
+/// `peermark override SUBMISSION CRITERION LEVEL --reason … --assessor … [--out DIR]`.
+pub fn override_command(
+    rubric: &Rubric,
+    submission: &str,
+    criterion: &str,
+    level: &str,
+    reason: &str,
+    assessor: &str,
+    out: &Path,
+) -> Result<Done, UsageError> {
+    let Some(c) = rubric.criterion(criterion.trim()) else {
+        return Err(UsageError(format!(
+            "no criterion {criterion:?} in rubric {}; criteria are {}",
+            rubric.id,
+            rubric
+                .criteria
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let level = overrides::parse_level(level, &rubric.level_names).map_err(UsageError)?;
+    let submission = peermark_files::cell::clean_id(submission);
+    if submission.is_empty() {
+        return Err(UsageError(
+            "the submission id is empty; give the id from gradebook.csv".into(),
+        ));
+    }
+    let path = out.join(overrides::FILE_NAME);
+    // Say so when the id is not among the marked results, but keep the row: it applies once
+    // that submission is marked into this folder.
+    let results = out.join("results.json");
+    if let Ok(prev) = resubmission::load(out) {
+        match prev.results.iter().find(|r| r.submission == submission) {
+            None => eprintln!(
+                "note: no submission {submission:?} in {}; the override is kept and applies when it is marked into {}",
+                results.display(),
+                out.display()
+            ),
+            Some(r) => {
+                if let Some(old) = r.criteria.iter().find(|x| x.id == c.id) {
+                    eprintln!(
+                        "{submission} {}: peermark proposed {} ({}); you set {} ({})",
+                        c.id,
+                        old.proposed(),
+                        rubric.level_names[old.proposed() as usize],
+                        level,
+                        rubric.level_names[level as usize]
+                    );
+                }
+            }
+        }
+    }
+    let line = overrides::append(
+        &path,
+        &NewRow {
+            submission: &submission,
+            criterion: &c.id,
+            level,
+            reason,
+            assessor,
+        },
+    )
+    .map_err(|e| UsageError(e.to_string()))?;
+    println!(
+        "added {}:{line}: {submission} {} → {level} ({}). Run `peermark mark … --out {}` again to apply it.",
+        path.display(),
+        c.id,
+        rubric.level_names[level as usize],
+        out.display()
+    );
+    // The file is the assessor's: tell them at once if any row would stop `mark`.
+    if let Err(e) = overrides::read(&path, &rubric.level_names) {
+        eprintln!("warning: {e}; `peermark mark` stops until this row is fixed");
+    }
+    Ok(Done::Ok)
+}

@@ -1,0 +1,94 @@
+//! `peermark check FILE`: mark one draft and print its report (the learner's command).
+
+use super::{load, use_color};
+use crate::cli::{CheckFormat, Done, UsageError};
+use peermark_engine::result::{MarkResult, Outcome, Status};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+pub fn check(
+    file: PathBuf,
+    rubric: Option<PathBuf>,
+    format: CheckFormat,
+    strict: bool,
+    sheet: Option<PathBuf>,
+    limits: &peermark_ingest::Limits,
+) -> Result<Done, UsageError> {
+    let r = load(rubric.as_ref())?;
+    let ctx = peermark_report::report_context(&r);
+    let (doc, submission, shown) = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(limits.max_file_size.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+        (
+            peermark_engine::read_stdin_text_with(&bytes, limits),
+            "stdin".to_string(),
+            "-".to_string(),
+        )
+    } else {
+        if !file.exists() {
+            return Err(UsageError(format!(
+                "{}: no such file; check the path",
+                file.display()
+            )));
+        }
+        let Some(fmt) = peermark_ingest::Format::from_path(&file) else {
+            return Err(UsageError(format!(
+                "{}: not an essay format peermark reads; save it as .docx, .odt, .pdf, .txt or .md",
+                file.display()
+            )));
+        };
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("essay")
+            .to_string();
+        (
+            peermark_ingest::read_file_with(&file, fmt, limits),
+            stem,
+            file.display().to_string(),
+        )
+    };
+    let (result, doc) = match doc {
+        Ok(d) => (
+            peermark_engine::check_document(&r, &d, &submission, &shown),
+            Some(d),
+        ),
+        Err(e) => (
+            MarkResult::error(&submission, &shown, r.reference(), e.to_string()),
+            None,
+        ),
+    };
+    let out = match format {
+        CheckFormat::Json => peermark_report::json::result_json(&result),
+        CheckFormat::Text => {
+            peermark_report::text::render_check(&result, doc.as_ref(), &ctx, use_color())
+        }
+    };
+    if let Some(path) = &sheet {
+        let bytes = peermark_report::sheet_docx::sheet_docx(
+            &result,
+            &ctx,
+            &peermark_report::sheet_docx::today(),
+        );
+        peermark_files::output::write_atomically(path, &bytes)
+            .map_err(|e| UsageError(e.to_string()))?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", out.trim_end())
+        .map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
+    if result.status == Status::Error {
+        eprintln!(
+            "{}: {}",
+            shown,
+            result.message.as_deref().unwrap_or("could not be marked")
+        );
+        return Ok(Done::SomeFailed);
+    }
+    if strict && result.outcome != Some(Outcome::Achieved) {
+        return Ok(Done::NotYetAchieved);
+    }
+    Ok(Done::Ok)
+}

@@ -1,0 +1,67 @@
+//! `peermark sample DIR`: the second-marking sample.
+
+use super::load;
+use crate::cli::{Done, UsageError};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// `peermark sample DIR`: the moderation sample as CSV.
+pub fn sample(
+    dir: PathBuf,
+    size: Option<usize>,
+    seed: Option<u64>,
+    rubric: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> Result<Done, UsageError> {
+    use peermark_cohort::moderation;
+    let r = load(rubric.as_ref())?;
+    let path = dir.join("results.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot read it ({e}); give the output folder of `peermark mark`",
+            path.display()
+        ))
+    })?;
+    let rubric_ids: std::collections::BTreeSet<String> =
+        serde_json::from_str::<Vec<serde_json::Value>>(&text)
+            .map(|v| {
+                v.iter()
+                    .filter_map(|x| x["rubric"]["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+    if let Some(other) = rubric_ids.iter().find(|id| **id != r.id) {
+        return Err(UsageError(format!(
+            "{}: marked with rubric {other:?}, not {:?}; pass the same rubric with --rubric FILE",
+            path.display(),
+            r.id
+        )));
+    }
+    let cands = moderation::candidates_from_json(&text).map_err(|e| {
+        UsageError(format!(
+            "{}: not a peermark results file ({e}); run `peermark mark` again",
+            path.display()
+        ))
+    })?;
+    let marked = cands.iter().filter(|c| c.marked).count();
+    let size = size.unwrap_or_else(|| moderation::size_for(r.moderation.as_ref(), marked));
+    let seed = seed.unwrap_or_else(|| moderation::seed_for(r.moderation.as_ref()));
+    let s = moderation::select(&cands, &r.achieved_when, size, seed);
+    let csv = moderation::sample_csv(&s);
+    match out {
+        Some(p) => peermark_files::output::write_atomically(&p, csv.as_bytes())
+            .map_err(|e| UsageError(e.to_string()))?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(csv.as_bytes())
+            .map_err(|e| UsageError(format!("cannot write the sample: {e}")))?,
+    }
+    if s.over_size > 0 {
+        eprintln!(
+            "the sample holds {} submissions, {} more than --size {size}: every not-yet-achieved submission is included",
+            s.picks.len(),
+            s.over_size
+        );
+    }
+    Ok(Done::Ok)
+}
