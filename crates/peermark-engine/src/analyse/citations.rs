@@ -172,7 +172,7 @@ mod tests {
     fn cites(body: &str) -> Vec<(String, String, bool)> {
         let d = doc(body, &[]);
         let p = Prepared::new(&d, None);
-        find(&p)
+        find(p.doc, p.body())
             .into_iter()
             .map(|c| (c.author, c.year, c.secondary))
             .collect()
