@@ -6,98 +6,8 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Archive, Member};
-use crate::lms::Learner;
+use crate::submission::{Extra, Found, Problem, Submission};
 use crate::{Format, IngestError};
-
-/// A file to mark.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Submission {
-    /// The submission id (`cli.md`, "Submission ids and order"); for LMS downloads
-    /// `moodle-<participant>` or `canvas-<user id>`.
-    pub id: String,
-    /// The path as found: as given on the command line, joined with the path inside a folder
-    /// (`archive.zip!member/path` for a member of a zip).
-    pub file: String,
-    /// Where to read it (the archive, for a member of a zip).
-    pub path: PathBuf,
-    pub format: Format,
-    /// Who it belongs to, for files from an LMS download.
-    pub learner: Option<Learner>,
-    /// The learner's other files, not marked (their paths within the learner's submission,
-    /// each with why), so that no file is silently dropped.
-    pub others: Vec<String>,
-    /// Set for a member of a zip archive.
-    pub member: Option<Member>,
-    /// Set when there is nothing to read (a damaged zip, a learner with no essay file).
-    pub problem: Option<Problem>,
-    /// Where the learner's name is in `file` (to anonymise it).
-    pub name_span: Option<std::ops::Range<usize>>,
-}
-
-/// Why a submission cannot be read before any reader runs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
-    /// A zip archive that cannot be opened.
-    DamagedZip(&'static str),
-    /// An LMS learner whose files include no essay format (the files are listed).
-    NoEssay(String),
-}
-
-impl Submission {
-    /// Reads the submission: from disk, or from its zip archive in memory.
-    pub fn read(&self) -> Result<crate::Document, IngestError> {
-        self.read_with(&crate::Limits::default())
-    }
-
-    /// [`read`](Self::read) within `limits` (an archive member is held to
-    /// [`crate::Limits::max_file_size`] like a file).
-    pub fn read_with(&self, limits: &crate::Limits) -> Result<crate::Document, IngestError> {
-        match &self.problem {
-            Some(Problem::DamagedZip(detail)) => {
-                return Err(IngestError::Damaged { ext: "zip", detail })
-            }
-            Some(Problem::NoEssay(files)) => {
-                return Err(IngestError::NoEssayFile {
-                    files: files.clone(),
-                })
-            }
-            None => {}
-        }
-        match &self.member {
-            Some(m) => crate::read_bytes_with(&m.read(limits.max_file_size)?, self.format, limits),
-            None => crate::read_file_with(&self.path, self.format, limits),
-        }
-    }
-
-    /// The submission's raw bytes: from disk, or from its zip archive in memory (for writers
-    /// that rework the learner's own file, such as annotated copies).
-    pub fn bytes(&self) -> Result<Vec<u8>, IngestError> {
-        match &self.member {
-            Some(m) => m.read(crate::MAX_BYTES),
-            None => std::fs::read(&self.path).map_err(|e| IngestError::Io(e.to_string())),
-        }
-    }
-
-    /// Anonymous marking: forgets the learner's name and replaces it in `file` with
-    /// `Participant` (Moodle's word under blind marking) or `student` (Canvas).
-    pub fn anonymise(&mut self) {
-        if let Some(l) = &mut self.learner {
-            l.name = None;
-            if let Some(span) = self.name_span.take() {
-                if self.file.is_char_boundary(span.start)
-                    && self.file.is_char_boundary(span.end)
-                    && span.end <= self.file.len()
-                {
-                    let word = match l.lms {
-                        crate::Lms::Moodle => "Participant",
-                        crate::Lms::Canvas => "student",
-                    };
-                    self.file.replace_range(span, word);
-                }
-            }
-        }
-    }
-}
 
 /// A file or folder that was found but is not a submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,7 +48,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
     for arg in paths {
         let walk_error = |e: std::io::Error| IngestError::Walk {
             path: arg.clone(),
-            message: crate::io_message(&e),
+            message: crate::error::io_message(&e),
         };
         let meta = fs::metadata(arg).map_err(|e| match e.kind() {
             ErrorKind::NotFound => IngestError::NotFound { path: arg.clone() },
@@ -166,7 +76,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
                         Ok(entries) => w.walk(&path, entries, &rel, &root),
                         Err(e) => w.skip(
                             shown,
-                            format!("folder cannot be read ({})", crate::io_message(&e)),
+                            format!("folder cannot be read ({})", crate::error::io_message(&e)),
                         ),
                     }
                 }
@@ -186,7 +96,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
         }
     }
     let found = w.dedup();
-    let (found, mut lms_submissions) = crate::lms::group(found, std::mem::take(&mut w.extras));
+    let (found, mut lms_submissions) = crate::lms_group::group(found, std::mem::take(&mut w.extras));
     let ids = assign_ids(&found);
     let mut submissions: Vec<Submission> = found
         .into_iter()
@@ -232,33 +142,6 @@ fn unique_ids(subs: &mut [Submission]) {
             s.id = format!("{base}-{n}");
         }
     }
-}
-
-pub(crate) struct Found {
-    pub(crate) file: String,
-    pub(crate) path: PathBuf,
-    /// Path relative to its input folder, `/`-separated (the file name for a file given
-    /// directly; the member's path for a member of a zip).
-    pub(crate) rel: String,
-    pub(crate) format: Format,
-    canonical: PathBuf,
-    /// Found through a symbolic link.
-    linked: bool,
-    /// The input folder, zip archive or (for a file given directly) parent folder it was
-    /// found in: LMS learners are grouped within one container.
-    pub(crate) container: String,
-    /// Size in bytes (uncompressed, for a member of a zip).
-    pub(crate) size: u64,
-    pub(crate) member: Option<Member>,
-    pub(crate) problem: Option<Problem>,
-}
-
-/// A file found that is not a submission format (kept so that an LMS learner's other files
-/// can be listed in their row).
-pub(crate) struct Extra {
-    pub(crate) container: String,
-    pub(crate) rel: String,
-    pub(crate) file: String,
 }
 
 #[derive(Default)]
@@ -348,7 +231,7 @@ impl Walker {
                     Ok(entries) => self.walk(&path, entries, &rel, root),
                     Err(e) => self.skip(
                         shown,
-                        format!("folder cannot be read ({})", crate::io_message(&e)),
+                        format!("folder cannot be read ({})", crate::error::io_message(&e)),
                     ),
                 }
             } else if ft.is_file() {

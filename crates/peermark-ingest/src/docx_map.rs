@@ -1,7 +1,7 @@
 //! Where a `.docx` paragraph's text is in `word/document.xml`, so that a writer can edit the
 //! package in place (anchor a comment at some words) without reading it into a model.
 //!
-//! [`read_docx_mapped`] reads the document exactly as [`read_file`](crate::read_file) does and
+//! [`read_docx_mapped`](crate::read_docx_mapped) reads the document exactly as [`read_file`](crate::read_file) does and
 //! also returns, for every paragraph of the [`Document`], the XML it came from: each stretch
 //! of its text (a `w:t`'s text, or an element such as `w:tab` read as one character) with the
 //! run it belongs to. Offsets are byte offsets into [`DocxMap::xml`].
@@ -10,7 +10,6 @@ use std::ops::Range;
 
 use peermark_text::Document;
 
-use crate::IngestError;
 
 /// A `.docx` read with its map.
 #[derive(Clone, Debug)]
@@ -137,82 +136,4 @@ fn unescaped_len(name: &str) -> Option<usize> {
         }
     };
     Some(c.len_utf8())
-}
-
-/// Reads a `.docx` as [`read_file`](crate::read_file) would, with the map of its main part.
-pub fn read_docx_mapped(bytes: &[u8]) -> Result<MappedDocx, IngestError> {
-    let (document, map) = crate::docx::read_inner(bytes, "docx", true)?;
-    let map = map.expect("recorded");
-    Ok(MappedDocx { document, map })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-
-    fn docx(body: &str) -> Vec<u8> {
-        let xml = format!(
-            r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-        );
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        zip.start_file(
-            "word/document.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        zip.write_all(xml.as_bytes()).unwrap();
-        zip.finish().unwrap().into_inner()
-    }
-
-    /// The XML from the offset of each character of paragraph `p` to the end of its piece.
-    fn at(m: &MappedDocx, p: usize, byte: usize) -> String {
-        let pm = &m.map.paragraphs[p];
-        let piece = pm
-            .pieces
-            .iter()
-            .find(|x| x.text.start <= byte && byte < x.text.end)
-            .unwrap();
-        let off = m.map.xml_offset(piece, byte).unwrap();
-        let end = match &piece.source {
-            PieceSource::Text { raw, .. } => raw.end,
-            PieceSource::Element { xml } => xml.end,
-        };
-        String::from_utf8_lossy(&m.map.xml[off..end]).into_owned()
-    }
-
-    #[test]
-    fn every_character_maps_to_its_place_in_the_xml() {
-        let m = read_docx_mapped(&docx(
-            r#"<w:p><w:r><w:t xml:space="preserve">  Tom &amp; </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>Jer&#x72;y</w:t><w:tab/><w:t><![CDATA[a<b]]></w:t></w:r></w:p><w:p/><w:p><w:r><w:t> </w:t></w:r></w:p><w:p><w:del><w:r><w:delText>gone</w:delText></w:r></w:del><w:r><w:t>kept</w:t></w:r></w:p>"#,
-        ))
-        .unwrap();
-        let doc = &m.document;
-        assert_eq!(
-            doc.paragraphs.len(),
-            2,
-            "empty paragraphs are dropped in step"
-        );
-        assert_eq!(m.map.paragraphs.len(), 2);
-        assert_eq!(doc.paragraphs[0].text, "Tom & Jerry a<b");
-        assert_eq!(at(&m, 0, 0), "Tom &amp; ");
-        assert_eq!(at(&m, 0, 4), "&amp; ");
-        assert_eq!(at(&m, 0, 5), " ");
-        assert_eq!(at(&m, 0, 9), "&#x72;y");
-        assert_eq!(at(&m, 0, 10), "y");
-        assert_eq!(at(&m, 0, 11), "<w:tab/>");
-        assert_eq!(at(&m, 0, 13), "<b");
-        assert_eq!(doc.paragraphs[1].text, "kept");
-        assert_eq!(at(&m, 1, 0), "kept");
-        // Runs know their formatting and edges.
-        let bold = &m.map.runs[m.map.paragraphs[0].pieces[1].run];
-        assert_eq!(
-            &m.map.xml[bold.rpr.clone().unwrap()],
-            b"<w:rPr><w:b/></w:rPr>"
-        );
-        assert!(m.map.xml[bold.end_tag.clone()].starts_with(b"</w:r>"));
-        assert!(bold.word);
-        assert_eq!(m.map.prefix, "w");
-        assert!(m.map.xml[m.map.paragraphs[0].xml.end..].starts_with(b"</w:p>"));
-    }
 }

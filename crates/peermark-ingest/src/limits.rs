@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+/// The default largest file [`read_file`](crate::read_file) reads ([`Limits::max_file_size`]).
+pub const MAX_BYTES: u64 = 64 << 20;
+
 /// The limits a reader works within. [`Limits::default`] suits any real essay; `check` and
 /// `mark` change them with `--max-file-size`, `--max-part-size`, `--max-entries`,
 /// `--max-text-size`, `--max-xml-depth`, `--max-pdf-depth` and `--max-elements`.

@@ -40,7 +40,7 @@ struct Block {
 /// Reads a `.md` file.
 pub(crate) fn read(bytes: &[u8], limits: &crate::Limits) -> Result<Document, IngestError> {
     let text = decode(bytes)?;
-    crate::check_decoded(&text, limits)?;
+    crate::text_size::check_decoded(&text, limits)?;
     let lines = strip_comments(&split_lines(&text));
     let mut paragraphs = Vec::new();
     for block in blocks(lines) {

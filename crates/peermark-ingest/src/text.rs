@@ -13,7 +13,7 @@ pub(crate) const LONG_LINE: usize = 100;
 /// Reads a `.txt` file.
 pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
     let text = decode(bytes)?;
-    crate::check_decoded(&text, limits)?;
+    crate::text_size::check_decoded(&text, limits)?;
     let lines = split_lines(&text);
     let mut paragraphs = Vec::new();
     for block in blocks(&lines) {

@@ -254,10 +254,6 @@ enum Who {
     Unknown,
 }
 
-pub(crate) fn is_table_id(id: &str) -> bool {
-    id.len() == 3 && id.starts_with('L') && id[1..].chars().all(|c| c.is_ascii_digit())
-}
-
 impl RuleSet {
     /// Compiles the merged `[language]` table: later rules with the same id replace earlier
     /// ones (keeping the first one's place), disabled ids are dropped.

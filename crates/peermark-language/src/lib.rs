@@ -19,7 +19,6 @@ mod rule;
 mod settings;
 mod words;
 
-pub(crate) use engine::is_table_id;
 pub use engine::RuleSet;
 pub use error::LanguageError;
 pub use examples::{ExampleFailure, ExampleKind};

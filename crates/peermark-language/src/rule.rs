@@ -229,7 +229,7 @@ impl Rule {
         let category = spec.category.trim().to_lowercase();
         if !category.is_empty()
             && !CATEGORIES.contains(&category.as_str())
-            && crate::is_table_id(&id)
+            && is_table_id(&id)
         {
             return Err(field(
                 "category",
@@ -391,3 +391,8 @@ impl Rule {
         out
     }
 }
+/// Whether `id` is one of the term table's ids (`L01`–`L99`).
+pub(crate) fn is_table_id(id: &str) -> bool {
+    id.len() == 3 && id.starts_with('L') && id[1..].chars().all(|c| c.is_ascii_digit())
+}
+
