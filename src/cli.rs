@@ -1,6 +1,9 @@
 //! The command line as `cli.md` fixes it: clap's definitions of every command and option,
 //! and how a command ended ([`Done`], [`UsageError`]). The commands themselves are in
 //! `commands/`.
+// The doc comments below are clap's help text, not rustdoc: `[moderation]` names a rubric
+// table and `<worksheet file name>` a placeholder there, not an item or a tag.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

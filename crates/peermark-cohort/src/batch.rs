@@ -44,7 +44,7 @@ pub fn mark_batch_with(
 }
 
 /// Puts a cohort's results in submission order and notes similar submissions (the last step
-/// of [`mark_batch_with`], and of a caller of [`mark_each_with`]).
+/// of [`mark_batch_with`], and of a caller of [`mark_each_with`](peermark_engine::mark_each_with)).
 pub fn finish_cohort(rubric: &Rubric, results: &mut [MarkResult]) {
     results.sort_by(|a, b| a.submission.as_bytes().cmp(b.submission.as_bytes()));
     similarity::annotate(results, rubric.similarity.as_ref());

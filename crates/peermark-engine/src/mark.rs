@@ -167,8 +167,8 @@ fn guarded(
 /// `finished` as soon as it is marked, on one thread of its own, in the order they finish: a
 /// caller writes each learner's files there and keeps only what the cohort's outputs need,
 /// so memory stays flat however large the cohort. At most a few hundred results wait for
-/// `finished` at a time. Results are not yet compared for similarity (see
-/// [`similarity::annotate`]).
+/// `finished` at a time. Results are not yet compared for similarity (the cohort tools'
+/// `similarity::annotate` does that).
 pub fn mark_each_with(
     rubric: &Rubric,
     submissions: &[Submission],

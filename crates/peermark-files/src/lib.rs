@@ -1,5 +1,5 @@
 //! What every writer in peermark shares, and nothing else: private, atomic writes of output
-//! files ([`write`], [`output`]), the one error of writing an output ([`WriteError`]) and
+//! files ([`mod@write`], [`output`]), the one error of writing an output ([`WriteError`]) and
 //! CSV cell handling ([`cell`]: formula-injection escaping, submission ids as written in a
 //! cell, line numbers of CSV records).
 //!

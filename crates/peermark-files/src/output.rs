@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
 /// interrupted run never leaves a half-written output; owner-only unless outputs are shared
-/// (see [`write`]).
+/// (see [`mod@write`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     write::write_atomically(path, bytes).map_err(|e| WriteError::io(path, e))
 }

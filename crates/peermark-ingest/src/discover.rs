@@ -96,7 +96,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
         }
     }
     let found = w.dedup();
-    let (found, mut lms_submissions) = crate::lms_group::group(found, std::mem::take(&mut w.extras));
+    let (found, mut lms_submissions) =
+        crate::lms_group::group(found, std::mem::take(&mut w.extras));
     let ids = assign_ids(&found);
     let mut submissions: Vec<Submission> = found
         .into_iter()

@@ -10,7 +10,6 @@ use std::ops::Range;
 
 use peermark_text::Document;
 
-
 /// A `.docx` read with its map.
 #[derive(Clone, Debug)]
 pub struct MappedDocx {

@@ -13,34 +13,34 @@ mod archive;
 mod discover;
 mod docx;
 pub mod docx_map;
+mod error;
+mod format;
 mod html;
 mod limits;
 mod lms;
+mod lms_group;
 mod markdown;
 mod odt;
 mod pdf;
 mod pdf_guard;
-mod sniff;
-mod text;
-mod error;
-mod format;
-mod lms_group;
 mod read;
+mod sniff;
 mod submission;
+mod text;
 mod text_size;
 mod zipxml;
 
 pub use archive::{Archive, Member};
 pub use discover::{discover, Discovery, Skipped};
-pub use error::IngestError;
-pub use format::Format;
-pub use read::{read_bytes, read_bytes_with, read_file, read_file_with};
-pub use submission::{Problem, Submission};
 pub use docx::read_docx_mapped;
 pub use docx_map::{DocxMap, MappedDocx};
+pub use error::IngestError;
+pub use format::Format;
 pub use limits::{parse_size, Limits, Size, MAX_BYTES};
 pub use lms::{parse_lms_name, Learner, Lms, LmsName, ESSAY_PREFERENCE};
 pub use peermark_text::Document;
+pub use read::{read_bytes, read_bytes_with, read_file, read_file_with};
+pub use submission::{Problem, Submission};
 
 #[cfg(test)]
 mod tests {

@@ -183,7 +183,7 @@ fn canvas(path: &str) -> Option<LmsName<'_>> {
 pub struct Learner {
     pub lms: Lms,
     /// The learner's (or group's) name as the LMS wrote it; `None` under Moodle's blind
-    /// marking and after [`Submission::anonymise`].
+    /// marking and after [`Submission::anonymise`](crate::Submission::anonymise).
     pub name: Option<String>,
     /// Moodle's participant number (group id for group submissions), Canvas's user id.
     pub id: String,

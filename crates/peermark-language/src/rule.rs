@@ -227,10 +227,7 @@ impl Rule {
             })?,
         };
         let category = spec.category.trim().to_lowercase();
-        if !category.is_empty()
-            && !CATEGORIES.contains(&category.as_str())
-            && is_table_id(&id)
-        {
+        if !category.is_empty() && !CATEGORIES.contains(&category.as_str()) && is_table_id(&id) {
             return Err(field(
                 "category",
                 format!("{category:?} is not one of {}", CATEGORIES.join(", ")),
@@ -395,4 +392,3 @@ impl Rule {
 pub(crate) fn is_table_id(id: &str) -> bool {
     id.len() == 3 && id.starts_with('L') && id[1..].chars().all(|c| c.is_ascii_digit())
 }
-

@@ -222,7 +222,7 @@ impl Document {
     }
 
     /// The sentences of paragraph `index` (0-based), as byte ranges of its text
-    /// ([`sentences`](crate::sentences)); every paragraph's are found once, on first use.
+    /// ([`sentences`](fn@crate::sentences)); every paragraph's are found once, on first use.
     pub fn sentences(&self, index: usize) -> &[std::ops::Range<usize>] {
         &self.sentences.get_or_init(|| {
             self.paragraphs

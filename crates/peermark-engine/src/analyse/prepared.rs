@@ -154,7 +154,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Every hit of the rubric's phrase bank in body paragraph `i` (none elsewhere), sorted
-    /// as [`Matcher::find_all`] sorts them; the bank is scanned once per document.
+    /// as [`Matcher::find_all`](peermark_text::Matcher::find_all) sorts them; the bank is scanned once per document.
     fn bank(&self, rubric: &Rubric, i: usize) -> &[Hit] {
         let bank = self.bank.get_or_init(|| {
             (0..self.doc.paragraphs.len())
@@ -172,7 +172,7 @@ impl<'a> Prepared<'a> {
 
     /// The hits in body paragraph `i` of the bank's phrases `range` (a lexicon's, or a
     /// measure's own), numbered from the range's start: what a matcher of those phrases
-    /// alone would find there ([`Matcher::find_all`]).
+    /// alone would find there ([`Matcher::find_all`](peermark_text::Matcher::find_all)).
     pub fn part_all(&self, rubric: &Rubric, range: &Range<usize>, i: usize) -> Vec<Hit> {
         self.bank(rubric, i)
             .iter()
@@ -192,7 +192,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Per paragraph, the hits of the bank's phrases `range` with overlaps resolved, longest
-    /// first ([`Matcher::find_longest`]); cached.
+    /// first ([`Matcher::find_longest`](peermark_text::Matcher::find_longest)); cached.
     pub fn part_hits(&self, rubric: &Rubric, range: &Range<usize>) -> PartHits {
         let key = (range.start, range.end);
         if let Some(h) = self.cache.borrow().get(&key) {
