@@ -270,9 +270,12 @@ fn check_json_is_one_result_object_and_reads_stdin() {
     assert_eq!(v["submission"], "stdin");
     assert_eq!(v["status"], "marked");
     assert_eq!(v["criteria"].as_array().unwrap().len(), 6);
-    for key in ["lapses", "notes", "safeguarding"] {
+    for key in ["lapses", "notes"] {
         assert!(v[key].is_array());
     }
+    // The learner's command leaves safeguarding out (cli.md) and always says where support is.
+    assert!(v.get("safeguarding").is_none());
+    assert!(v["support"].as_str().is_some_and(|s| s.contains("116 123")));
 }
 
 #[test]

@@ -286,10 +286,30 @@ fn check_never_lists_a_risk_cue_and_ends_with_the_support_line() {
     assert!(!json.contains(RISK_SENTENCE), "{json}");
     assert!(!json.contains("the point anymore"), "{json}");
     let v: Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["safeguarding"].as_array().unwrap().len(), 1);
+    // The learner's JSON has no safeguarding field at all, flagged or not, and always the
+    // same support line.
+    assert!(v.get("safeguarding").is_none(), "{json}");
+    assert!(!json.to_lowercase().contains("safeguarding"), "{json}");
+    assert_eq!(v["support"].as_str(), Some(support.as_str()));
+    let calm = peermark()
+        .args([
+            "check",
+            "tests/data/current-risk-removed.txt",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let calm: Value = serde_json::from_slice(&calm.stdout).unwrap();
+    assert_eq!(calm["support"], v["support"]);
+    assert!(calm.get("safeguarding").is_none());
     // No language finding sits inside the risky sentence (columns count characters).
     let essay = std::fs::read_to_string(data("current-risk.txt")).unwrap();
-    let risk_line = v["safeguarding"][0]["line"].as_u64().unwrap();
+    let risk_line = essay
+        .lines()
+        .position(|l| l.contains(RISK_SENTENCE))
+        .unwrap() as u64
+        + 1;
     let line_text = essay.lines().nth(risk_line as usize - 1).unwrap();
     let from = line_text[..line_text.find(RISK_SENTENCE).unwrap()]
         .chars()
@@ -379,6 +399,176 @@ fn a_flagged_sentence_is_never_quoted_as_evidence() {
             path.display()
         );
     }
+}
+
+/// The text of an annotated copy's `word/document.xml`, and for each character whether a
+/// comment of peermark's covers it (between a `w:commentRangeStart` and its end).
+fn commented_text(docx: &[u8]) -> (String, Vec<bool>) {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut text, mut covered) = (String::new(), Vec::new());
+    let mut open: Vec<Vec<u8>> = Vec::new();
+    let mut in_t = false;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Eof => break,
+            Event::Start(e) if e.local_name().as_ref() == b"t" => in_t = true,
+            Event::End(e) if e.local_name().as_ref() == b"t" => in_t = false,
+            Event::Empty(e) | Event::Start(e) => {
+                let id = || {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == b"id")
+                        .map(|a| a.value.to_vec())
+                        .unwrap_or_default()
+                };
+                match e.local_name().as_ref() {
+                    b"commentRangeStart" => open.push(id()),
+                    b"commentRangeEnd" => {
+                        let id = id();
+                        open.retain(|o| *o != id);
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_t => {
+                let s = t.unescape().unwrap();
+                for c in s.chars() {
+                    text.push(c);
+                    covered.push(!open.is_empty());
+                }
+            }
+            _ => {}
+        }
+    }
+    (text, covered)
+}
+
+/// A copy of the default rubric whose safeguarding scan never flags anything.
+fn rubric_with_the_scan_off(dir: &Path) -> PathBuf {
+    for f in [
+        "recovery-story-essay.toml",
+        "recovery-language-rules.toml",
+        "recovery-language-rules-2.toml",
+    ] {
+        std::fs::copy(root().join("rubrics").join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.join("safeguarding-cues.toml"),
+        "[safeguarding]\n[[safeguarding.triggers]]\nid = \"off\"\ncue = \"off\"\ntier = 2\nphrases = [\"qqzzxq\"]\n",
+    )
+    .unwrap();
+    dir.join("recovery-story-essay.toml")
+}
+
+#[test]
+fn a_flagged_essay_gets_the_same_files_and_marks_as_with_the_scan_off() {
+    // The flagged sentence holds words the criteria count, so with the scan off it is quoted
+    // as evidence and commented on; with the scan on, neither.
+    let sentence = "These days I feel hopeless and I have not told anyone.";
+    let tmp = tempfile::tempdir().unwrap();
+    let off_rubric = rubric_with_the_scan_off(tmp.path());
+    let (on, off) = (tmp.path().join("on"), tmp.path().join("off"));
+    let essay = data("current-risk-evidence.txt");
+    let o = mark(&[&essay], &on);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = mark_with(&[&essay], &off, &["--rubric", off_rubric.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        read_csv(&on.join("assessor-notes.csv")).len(),
+        1,
+        "flagged with the scan on"
+    );
+    assert!(
+        read_csv(&off.join("assessor-notes.csv")).is_empty(),
+        "not with it off"
+    );
+
+    // The same files, in the same order.
+    let names = |d: &Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = files_under(d)
+            .into_iter()
+            .map(|(p, _)| p.strip_prefix(d).unwrap().to_path_buf())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&on), names(&off));
+    assert!(on.join("annotated/current-risk-evidence.docx").is_file());
+
+    // The same levels, points, score and outcome.
+    let (r_on, r_off) = (
+        read_json(&on.join("results.json")),
+        read_json(&off.join("results.json")),
+    );
+    let (a, b) = (&r_on[0], &r_off[0]);
+    assert_eq!(marks(a), marks(b));
+
+    // The sheets differ only where the sentence was quoted: with the scan off it is, with it
+    // on another sentence stands in.
+    let md =
+        |d: &Path| std::fs::read_to_string(d.join("feedback/current-risk-evidence.md")).unwrap();
+    let (md_on, md_off) = (md(&on), md(&off));
+    assert!(!md_on.contains(sentence));
+    let differing: Vec<(&str, &str)> = md_on
+        .lines()
+        .zip(md_off.lines())
+        .filter(|(x, y)| x != y)
+        .collect();
+    assert_eq!(md_on.lines().count(), md_off.lines().count());
+    for (_, off_line) in &differing {
+        assert!(
+            off_line.contains(sentence),
+            "a difference not about the sentence: {off_line}"
+        );
+    }
+
+    // The annotated copies: the learner's own words in both, and no comment on the flagged
+    // sentence when the scan is on (with it off, the sentence is commented as evidence).
+    let copy = |d: &Path| std::fs::read(d.join("annotated/current-risk-evidence.docx")).unwrap();
+    let (text_on, covered_on) = commented_text(&copy(&on));
+    let (text_off, covered_off) = commented_text(&copy(&off));
+    assert_eq!(text_on, text_off, "the essay itself is the same in both");
+    let at = text_on
+        .find(sentence)
+        .expect("the learner's own sentence is in their copy");
+    let chars = |from: usize, len: usize, covered: &[bool]| {
+        let start = text_on[..from].chars().count();
+        covered[start..start + len].iter().any(|c| *c)
+    };
+    let n = sentence.chars().count();
+    assert!(
+        !chars(at, n, &covered_on),
+        "a comment touches the flagged sentence"
+    );
+    // Comments elsewhere are the same with the scan on and off.
+    let outside = |covered: &[bool]| -> Vec<bool> {
+        let start = text_on[..at].chars().count();
+        covered
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !(start..start + n).contains(i))
+            .map(|(_, c)| *c)
+            .collect()
+    };
+    assert_eq!(outside(&covered_on), outside(&covered_off));
 }
 
 #[test]

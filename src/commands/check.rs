@@ -62,7 +62,7 @@ pub fn check(
         ),
     };
     let out = match format {
-        CheckFormat::Json => peermark_report::json::result_json(&result),
+        CheckFormat::Json => peermark_report::json::learner_json(&result, &ctx.support_line),
         CheckFormat::Text => {
             peermark_report::text::render_check(&result, doc.as_ref(), &ctx, use_color())
         }

@@ -234,9 +234,6 @@ pub fn mark(
         "{with_notes} submission(s) have assessor notes ({with_safeguarding} with safeguarding cues): see {} (for the assessor only)",
         out.join("assessor-notes.csv").display()
     );
-    if with_safeguarding > 0 && sheets.contains(&SheetKind::Annotated) {
-        eprintln!("{with_safeguarding} annotated copies are not written: a copy would repeat the sentences in the assessor notes");
-    }
     if with_safeguarding > 0 && !ctx.safeguarding_contact.is_empty() {
         eprintln!("safeguarding contact: {}", ctx.safeguarding_contact);
     }

@@ -109,6 +109,7 @@ pub fn marked_result() -> MarkResult {
             line: 9,
             tier: 3,
             cue: RISK_CUE.into(),
+            sentence: (0, 0..0),
         }],
         assessor_notes: vec![AssessorNote {
             kind: "safeguarding".into(),

@@ -78,6 +78,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
             line: pos.line,
             tier: flag.tier,
             cue: flag.cue.clone(),
+            sentence: (flag.paragraph, flag.range.clone()),
         });
         assessor_notes.push(AssessorNote {
             kind: "safeguarding".into(),

@@ -82,6 +82,10 @@ pub struct SafeguardingCue {
     pub line: u32,
     pub tier: u8,
     pub cue: String,
+    /// The flagged sentence: its paragraph index in the document (0-based) and byte range,
+    /// so that nothing written for the learner comments on it. Never serialised.
+    #[serde(skip)]
+    pub sentence: (usize, std::ops::Range<usize>),
 }
 
 /// A note for the assessor only (`assessor-notes.csv`).

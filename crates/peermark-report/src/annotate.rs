@@ -129,8 +129,15 @@ pub fn comments(r: &MarkResult, doc: &Document) -> Vec<Comment> {
             ),
         );
     }
+    // A sentence flagged for the assessor carries no comment, whatever else is in it.
+    let flagged = |p: usize, start: usize, end: usize| {
+        r.safeguarding
+            .iter()
+            .any(|c| c.sentence.0 == p && start < c.sentence.1.end && c.sentence.1.start < end)
+    };
     by_span
         .into_iter()
+        .filter(|((p, start, end), _)| !flagged(*p, *start, *end))
         .map(|((paragraph, start, end), text)| Comment {
             paragraph,
             range: start..end,
@@ -718,14 +725,10 @@ impl Exporter for AnnotatedCopies {
         _ctx: &ReportContext,
         out_dir: &Path,
     ) -> Result<(), WriteError> {
-        // A note that quotes the essay (safeguarding) holds the copy back; a similar-text
-        // note only gives positions, so it does not.
-        let annotate_it = r.status == Status::Marked
-            && r.assessor_notes
-                .iter()
-                .all(|n| n.kind == peermark_cohort::similarity::NOTE_KIND)
-            && r.safeguarding.is_empty();
-        if !annotate_it {
+        // Every marked learner gets a copy, flagged or not: a missing copy would itself tell
+        // whoever hands the files back that there was a flag. No comment touches a flagged
+        // sentence (see `comments`).
+        if r.status != Status::Marked {
             return Ok(());
         }
         let Some(sub) = self.sources.get(&r.submission) else {
@@ -905,5 +908,26 @@ mod tests {
         assert!(part(&bytes, "word/comments.xml").contains("Language: a strength"));
         let back = peermark_ingest::read_bytes(&bytes, Format::Docx).unwrap();
         assert_eq!(back.extracted_text(), doc.extracted_text());
+    }
+
+    #[test]
+    fn no_comment_touches_a_flagged_sentence() {
+        use peermark_engine::fixtures::{marked_result, PARAGRAPHS};
+        let text = PARAGRAPHS.join("\n\n");
+        let doc = peermark_ingest::read_bytes(text.as_bytes(), Format::Txt).unwrap();
+        let mut r = marked_result();
+        let on_lapse = |cs: &[Comment]| {
+            cs.iter()
+                .any(|c| c.paragraph == 2 && c.text.iter().any(|t| t.contains("committed suicide")))
+        };
+        // Not flagged: the lapse in paragraph 3 gets its comment.
+        r.safeguarding[0].sentence = (4, 0..PARAGRAPHS[4].len());
+        let before = comments(&r, &doc);
+        assert!(on_lapse(&before), "{before:?}");
+        // Flagged: no comment on that sentence; the others stay.
+        r.safeguarding[0].sentence = (2, 0..PARAGRAPHS[2].len());
+        let after = comments(&r, &doc);
+        assert!(!on_lapse(&after), "{after:?}");
+        assert_eq!(after.len(), before.len() - 1);
     }
 }

@@ -132,6 +132,18 @@ pub fn result_json(r: &MarkResult) -> String {
     pretty(r)
 }
 
+/// One result object as the learner's `check --format json` prints it: no `safeguarding`
+/// field whatever the draft says (that is the assessor's), and a `support` field with the
+/// rubric's support line, always the same, so that its presence reveals nothing.
+pub fn learner_json(r: &MarkResult, support_line: &str) -> String {
+    let mut value = serde_json::to_value(r).expect("a result always serialises");
+    if let Some(map) = value.as_object_mut() {
+        map.remove("safeguarding");
+        map.insert("support".into(), support_line.trim().into());
+    }
+    pretty(&value)
+}
+
 fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     // Results hold only strings, numbers (non-finite ones serialise as null), lists and
     // string-keyed maps, so serialising cannot fail.

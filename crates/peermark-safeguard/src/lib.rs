@@ -12,6 +12,9 @@
 //! `[safeguarding]`); this crate holds only the reading rules. One [`Matcher`] pass per
 //! paragraph finds triggers and modifiers together.
 
+pub mod model;
+
+pub use model::{Model, ModelSettings};
 use peermark_text::phrase::longest_non_overlapping;
 use peermark_text::{clauses, compile_phrase, sentences, Document, Hit, Matcher, ParagraphKind};
 use serde::{Deserialize, Serialize};
@@ -36,6 +39,9 @@ pub struct SafeguardingSettings {
     /// Modifier lexicons.
     #[serde(default)]
     pub modifiers: Modifiers,
+    /// The n-gram model that reads every sentence beside the cues (`[safeguarding.model]`).
+    #[serde(default)]
+    pub model: Option<ModelSettings>,
 }
 
 fn default_window() -> usize {
@@ -222,6 +228,7 @@ pub struct Scanner {
     kinds: Vec<Kind>,
     groups: Vec<Group>,
     window: usize,
+    model: Option<Model>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -378,12 +385,17 @@ impl Scanner {
         };
         let triggers = build(0, &phrases[..n_triggers])?;
         let modifiers = build(n_triggers, &phrases[n_triggers..])?;
+        let model = match &s.model {
+            Some(m) => Some(Model::new(m).map_err(|e| invalid("safeguarding.model", e))?),
+            None => None,
+        };
         Ok(Scanner {
             triggers,
             modifiers,
             kinds,
             groups,
             window: s.window,
+            model,
         })
     }
 
@@ -409,6 +421,32 @@ impl Scanner {
     }
 
     fn scan_paragraph(&self, paragraph: usize, text: &str) -> Vec<Flag> {
+        let mut flags = self.scan_cues(paragraph, text);
+        let Some(model) = &self.model else {
+            return flags;
+        };
+        for (range, why) in model.flagged(text, &sentences(text)) {
+            if flags.iter().any(|f| f.range == range) {
+                continue;
+            }
+            flags.push(Flag {
+                paragraph,
+                quote: text[range.clone()].to_string(),
+                range,
+                tier: model.tier,
+                cue: if why.is_empty() {
+                    model.cue.clone()
+                } else {
+                    format!("{} ({})", model.cue, why.join(", "))
+                },
+            });
+        }
+        flags.sort_by_key(|f| f.range.start);
+        flags
+    }
+
+    /// The cues' flags in one paragraph.
+    fn scan_cues(&self, paragraph: usize, text: &str) -> Vec<Flag> {
         let triggers = self.triggers.find_all(text);
         if triggers.is_empty() {
             return Vec::new();

@@ -1,0 +1,48 @@
+//! Prints the windows the safeguarding model reads in plain-text essays, one JSON object a
+//! line: `{"file", "paragraph", "sentence", "window", "text"}` (`text` the sentence itself).
+//! `tools/train-safeguarding-model.py` trains on exactly these windows, so training and the
+//! scan split sentences the same way.
+//!
+//! Usage: cargo run --release -p peermark-safeguard --example windows -- ESSAY.txt...
+
+fn json(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn main() {
+    for path in std::env::args().skip(1) {
+        let text = std::fs::read_to_string(&path).expect("a UTF-8 text file");
+        // Paragraphs are separated by blank lines; the first is the title.
+        let paras: Vec<String> = text
+            .split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty())
+            .collect();
+        for (pi, p) in paras.iter().enumerate().skip(1) {
+            if p.eq_ignore_ascii_case("references") {
+                break;
+            }
+            let sents = peermark_text::sentences(p);
+            for (si, s) in sents.iter().enumerate() {
+                let start = if si > 0 { sents[si - 1].start } else { s.start };
+                println!(
+                    "{{\"file\": {}, \"paragraph\": {pi}, \"sentence\": {si}, \"window\": {}, \"text\": {}}}",
+                    json(&path),
+                    json(&p[start..s.end]),
+                    json(&p[s.clone()])
+                );
+            }
+        }
+    }
+}
