@@ -315,6 +315,7 @@ fn rubric_check_accepts_the_default_and_names_field_and_line_of_errors() {
         "recovery-language-rules.toml",
         "recovery-language-rules-2.toml",
         "safeguarding-cues.toml",
+        "safeguarding-model.toml",
     ] {
         std::fs::copy(root().join("rubrics").join(f), tmp.path().join(f)).unwrap();
     }

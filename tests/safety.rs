@@ -454,12 +454,19 @@ fn commented_text(docx: &[u8]) -> (String, Vec<bool>) {
 /// A copy of the default rubric whose safeguarding scan never flags anything.
 fn rubric_with_the_scan_off(dir: &Path) -> PathBuf {
     for f in [
-        "recovery-story-essay.toml",
         "recovery-language-rules.toml",
         "recovery-language-rules-2.toml",
     ] {
         std::fs::copy(root().join("rubrics").join(f), dir.join(f)).unwrap();
     }
+    // The main rubric without the safeguarding model: nothing reads for risk.
+    let main = std::fs::read_to_string(root().join("rubrics/recovery-story-essay.toml")).unwrap();
+    assert!(main.contains("  \"safeguarding-model.toml\",\n"));
+    std::fs::write(
+        dir.join("recovery-story-essay.toml"),
+        main.replace("  \"safeguarding-model.toml\",\n", ""),
+    )
+    .unwrap();
     std::fs::write(
         dir.join("safeguarding-cues.toml"),
         "[safeguarding]\n[[safeguarding.triggers]]\nid = \"off\"\ncue = \"off\"\ntier = 2\nphrases = [\"qqzzxq\"]\n",

@@ -22,6 +22,10 @@ const DEFAULT_RUBRIC_FILES: &[(&str, &str)] = &[
         "safeguarding-cues.toml",
         include_str!("../../../rubrics/safeguarding-cues.toml"),
     ),
+    (
+        "safeguarding-model.toml",
+        include_str!("../../../rubrics/safeguarding-model.toml"),
+    ),
 ];
 
 /// Loads a rubric file (and the files it includes), or the built-in default when `path` is

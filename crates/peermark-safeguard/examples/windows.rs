@@ -1,5 +1,6 @@
 //! Prints the windows the safeguarding model reads in plain-text essays, one JSON object a
-//! line: `{"file", "paragraph", "sentence", "window", "text"}` (`text` the sentence itself).
+//! line: `{"file", "paragraph", "sentence", "window", "text", "cue"}` (`text` the sentence
+//! itself; `cue` what the shipped cue file alone makes of it: `none`, `current` or `untimed`).
 //! `tools/train-safeguarding-model.py` trains on exactly these windows, so training and the
 //! scan split sentences the same way.
 //!
@@ -20,7 +21,18 @@ fn json(s: &str) -> String {
     out
 }
 
+#[derive(serde::Deserialize)]
+struct CueFile {
+    safeguarding: peermark_safeguard::SafeguardingSettings,
+}
+
 fn main() {
+    let cues = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../rubrics/safeguarding-cues.toml"
+    );
+    let file: CueFile = toml::from_str(&std::fs::read_to_string(cues).unwrap()).unwrap();
+    let scanner = peermark_safeguard::Scanner::new(&file.safeguarding).unwrap();
     for path in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&path).expect("a UTF-8 text file");
         // Paragraphs are separated by blank lines; the first is the title.
@@ -34,10 +46,16 @@ fn main() {
                 break;
             }
             let sents = peermark_text::sentences(p);
+            let flags = scanner.cue_flags(p);
             for (si, s) in sents.iter().enumerate() {
                 let start = if si > 0 { sents[si - 1].start } else { s.start };
+                let cue = match flags.iter().find(|(f, _)| f.range == *s) {
+                    None => "none",
+                    Some((_, true)) => "untimed",
+                    Some((_, false)) => "current",
+                };
                 println!(
-                    "{{\"file\": {}, \"paragraph\": {pi}, \"sentence\": {si}, \"window\": {}, \"text\": {}}}",
+                    "{{\"file\": {}, \"paragraph\": {pi}, \"sentence\": {si}, \"window\": {}, \"text\": {}, \"cue\": \"{cue}\"}}",
                     json(&path),
                     json(&p[start..s.end]),
                     json(&p[s.clone()])

@@ -241,6 +241,8 @@ enum Reading {
 struct Found {
     tier: u8,
     cue: String,
+    /// No time reading could be made (and no timeline raised it).
+    untimed: bool,
 }
 
 /// The hits of one sentence, sorted into kinds.
@@ -421,11 +423,26 @@ impl Scanner {
     }
 
     fn scan_paragraph(&self, paragraph: usize, text: &str) -> Vec<Flag> {
-        let mut flags = self.scan_cues(paragraph, text);
+        let cues = self.scan_cues(paragraph, text);
         let Some(model) = &self.model else {
-            return flags;
+            return cues.into_iter().map(|(f, _)| f).collect();
         };
-        for (range, why) in model.flagged(text, &sentences(text)) {
+        let sents = sentences(text);
+        let windows = model.window_scores(text, &sents);
+        // A cue with no time reading stands only when the model reads the sentence's
+        // windows as current too; a cue read as current always stands.
+        let mut flags: Vec<Flag> = cues
+            .into_iter()
+            .filter(|(f, untimed)| {
+                !untimed
+                    || sents
+                        .iter()
+                        .position(|s| *s == f.range)
+                        .is_some_and(|i| model.confirms(&windows, i))
+            })
+            .map(|(f, _)| f)
+            .collect();
+        for (range, why) in model.flagged(text, &sents, &windows) {
             if flags.iter().any(|f| f.range == range) {
                 continue;
             }
@@ -445,8 +462,14 @@ impl Scanner {
         flags
     }
 
-    /// The cues' flags in one paragraph.
-    fn scan_cues(&self, paragraph: usize, text: &str) -> Vec<Flag> {
+    /// The cues' flags in one paragraph of text, each with whether every cue in it had no
+    /// time reading (`paragraph` is 0 in every flag): what the cue file alone finds.
+    pub fn cue_flags(&self, text: &str) -> Vec<(Flag, bool)> {
+        self.scan_cues(0, text)
+    }
+
+    /// The cues' flags in one paragraph, each with whether all its cues were untimed.
+    fn scan_cues(&self, paragraph: usize, text: &str) -> Vec<(Flag, bool)> {
         let triggers = self.triggers.find_all(text);
         if triggers.is_empty() {
             return Vec::new();
@@ -524,13 +547,17 @@ impl Scanner {
                     cues.push(&f.cue);
                 }
             }
-            out.push(Flag {
-                paragraph,
-                range: s.clone(),
-                tier,
-                cue: cues.join("; "),
-                quote: text[s.clone()].to_string(),
-            });
+            let untimed = found.iter().all(|f| f.untimed);
+            out.push((
+                Flag {
+                    paragraph,
+                    range: s.clone(),
+                    tier,
+                    cue: cues.join("; "),
+                    quote: text[s.clone()].to_string(),
+                },
+                untimed,
+            ));
         }
         out
     }
@@ -777,17 +804,20 @@ impl Scanner {
                 Reading::Untimed => &g.cue_untimed,
             }
         };
+        let mut untimed = reading == Reading::Untimed;
         if timeline {
             if let Some(tt) = g.tier_with_timeline {
                 if tt > tier {
                     tier = tt;
                     cue = &g.cue;
+                    untimed = false;
                 }
             }
         }
         Some(Found {
             tier: tier.clamp(2, 4),
             cue: cue.clone(),
+            untimed,
         })
     }
 }

@@ -12,6 +12,7 @@
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// `[safeguarding.model]`.
@@ -20,6 +21,10 @@ pub struct ModelSettings {
     pub bias: f64,
     /// A window scoring at least this is flagged.
     pub threshold: f64,
+    /// A cue with no time reading stands when one of its sentence's windows scores at least
+    /// this (default: `threshold`).
+    #[serde(default)]
+    pub confirm: Option<f64>,
     /// The tier of a flag the model alone raised.
     pub tier: u8,
     /// The cue of such a flag; the strongest features follow it.
@@ -27,16 +32,6 @@ pub struct ModelSettings {
     /// Feature → weight. (A `trained` table beside them says, for people, how they were made:
     /// corpus, date, cross-validated figures; the scan does not read it.)
     pub weights: BTreeMap<String, f64>,
-}
-
-/// The compiled model.
-#[derive(Clone, Debug)]
-pub struct Model {
-    bias: f64,
-    threshold: f64,
-    pub(crate) tier: u8,
-    pub(crate) cue: String,
-    weights: HashMap<String, f64>,
 }
 
 /// The words of `text` as the model reads them: lower case, `’` as `'`, runs of ASCII letters,
@@ -80,6 +75,90 @@ pub fn features(text: &str) -> Vec<String> {
     f
 }
 
+/// The compiled model. Features are kept as 64-bit hashes of their words, so that a window
+/// is scored from its sentences' word hashes (each sentence read once) without building a
+/// string per feature.
+#[derive(Clone, Debug)]
+pub struct Model {
+    bias: f64,
+    threshold: f64,
+    confirm: f64,
+    pub(crate) tier: u8,
+    pub(crate) cue: String,
+    weights: HashMap<u64, f64, BuildHasherDefault<Prehashed>>,
+    names: HashMap<u64, String, BuildHasherDefault<Prehashed>>,
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// The hashes of [`words`]`(text)`, without making a string per word.
+fn word_hashes(text: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut cur = String::with_capacity(32);
+    let mut end_word = |cur: &mut String| {
+        let w = cur.trim_matches('\'');
+        if !w.is_empty() {
+            out.push(word_hash(w));
+        }
+        cur.clear();
+    };
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let c = if c == '\u{2019}' || c == '\u{2018}' {
+            '\''
+        } else {
+            c
+        };
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '\'' {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            end_word(&mut cur);
+        }
+    }
+    if !cur.is_empty() {
+        end_word(&mut cur);
+    }
+    out
+}
+
+/// FNV-1a of a word as [`words`] gives it.
+fn word_hash(w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in w.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The feature hash of the pair of words `a b`.
+fn pair_hash(a: u64, b: u64) -> u64 {
+    (a.rotate_left(23) ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995
+}
+
+/// The hash of a feature as the weights file writes it (`"wake"`, `"wake up"`).
+fn feature_hash(f: &str) -> u64 {
+    match f.split_once(' ') {
+        Some((a, b)) => pair_hash(word_hash(a), word_hash(b)),
+        None => word_hash(f),
+    }
+}
+
 impl Model {
     pub fn new(s: &ModelSettings) -> Result<Model, String> {
         if !(2..=4).contains(&s.tier) {
@@ -91,37 +170,94 @@ impl Model {
         Ok(Model {
             bias: s.bias,
             threshold: s.threshold,
+            confirm: s.confirm.unwrap_or(s.threshold),
             tier: s.tier,
             cue: s.cue.clone(),
-            weights: s.weights.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            weights: s
+                .weights
+                .iter()
+                .map(|(k, v)| (feature_hash(k), *v))
+                .collect(),
+            names: s
+                .weights
+                .iter()
+                .filter(|(_, v)| **v > 0.0)
+                .map(|(k, _)| (feature_hash(k), k.clone()))
+                .collect(),
         })
+    }
+
+    /// The score of the words `w` (hashed) taken as one window.
+    fn score_words(&self, w: &[u64], feats: &mut Vec<u64>) -> f64 {
+        feats.clear();
+        feats.extend_from_slice(w);
+        feats.extend(w.windows(2).map(|p| pair_hash(p[0], p[1])));
+        feats.sort_unstable();
+        feats.dedup();
+        self.bias
+            + feats
+                .iter()
+                .filter_map(|f| self.weights.get(f))
+                .sum::<f64>()
     }
 
     /// The score of `text` and its features with a positive weight, strongest first.
     pub fn score(&self, text: &str) -> (f64, Vec<(&str, f64)>) {
-        let mut score = self.bias;
-        let mut positive = Vec::new();
-        for f in features(text) {
-            if let Some((k, w)) = self.weights.get_key_value(&f) {
-                score += w;
-                if *w > 0.0 {
-                    positive.push((k.as_str(), *w));
-                }
-            }
-        }
+        let w = word_hashes(text);
+        let mut feats = Vec::new();
+        let score = self.score_words(&w, &mut feats);
+        let mut positive: Vec<(&str, f64)> = feats
+            .iter()
+            .filter_map(|f| Some((self.names.get(f)?.as_str(), *self.weights.get(f)?)))
+            .collect();
         positive.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         (score, positive)
     }
 
-    /// The sentences of `text` (as `sentences` gives them) that the model flags, each with
-    /// the features that weighed most: a window (a sentence and the one before it) at or over
-    /// the threshold flags whichever of its two sentences scores higher on its own.
-    pub fn flagged(&self, text: &str, sents: &[Range<usize>]) -> Vec<(Range<usize>, Vec<String>)> {
+    /// The score of each sentence's window: the sentence with the one before it. Each
+    /// sentence's words are read once.
+    pub fn window_scores(&self, text: &str, sents: &[Range<usize>]) -> Vec<f64> {
+        let hashed: Vec<Vec<u64>> = sents
+            .iter()
+            .map(|s| word_hashes(&text[s.clone()]))
+            .collect();
+        let mut buf = Vec::new();
+        let mut feats = Vec::new();
+        hashed
+            .iter()
+            .enumerate()
+            .map(|(i, cur)| {
+                buf.clear();
+                if i > 0 {
+                    buf.extend_from_slice(&hashed[i - 1]);
+                }
+                buf.extend_from_slice(cur);
+                self.score_words(&buf, &mut feats)
+            })
+            .collect()
+    }
+
+    /// Whether sentence `i`'s windows (its own, and the next sentence's, which holds it too)
+    /// reach the confirming score.
+    pub fn confirms(&self, windows: &[f64], i: usize) -> bool {
+        windows[i..windows.len().min(i + 2)]
+            .iter()
+            .any(|w| *w >= self.confirm)
+    }
+
+    /// The sentences of `text` (as `sentences` gives them) that the model flags, given their
+    /// windows' scores ([`Model::window_scores`]), each with the features that weighed most: a
+    /// window at or over the threshold flags whichever of its two sentences scores higher on
+    /// its own.
+    pub fn flagged(
+        &self,
+        text: &str,
+        sents: &[Range<usize>],
+        windows: &[f64],
+    ) -> Vec<(Range<usize>, Vec<String>)> {
         let mut out: Vec<(Range<usize>, Vec<String>)> = Vec::new();
         for (i, s) in sents.iter().enumerate() {
-            let start = if i > 0 { sents[i - 1].start } else { s.start };
-            let (score, _) = self.score(&text[start..s.end]);
-            if score < self.threshold {
+            if windows[i] < self.threshold {
                 continue;
             }
             let mut pick = s.clone();
@@ -147,6 +283,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hashing_words_reads_them_as_words_does() {
+        for t in [
+            "I don’t want to WAKE up—again.",
+            "'Quoted' words, l'été, 2015's end",
+            "",
+        ] {
+            let slow: Vec<u64> = words(t).iter().map(|w| word_hash(w)).collect();
+            assert_eq!(word_hashes(t), slow, "{t}");
+        }
+    }
+
+    #[test]
     fn words_and_pairs() {
         assert_eq!(
             words("I don’t want to WAKE up—again."),
@@ -166,6 +314,7 @@ mod tests {
         let m = Model::new(&ModelSettings {
             bias: -1.0,
             threshold: 0.0,
+            confirm: None,
             tier: 2,
             cue: "may suggest current risk".into(),
             weights,
@@ -174,7 +323,7 @@ mod tests {
         let text =
             "Lately it is hard. I would rather not wake up. In 2015 I did not want to wake up.";
         let sents = peermark_text::sentences(text);
-        let got = m.flagged(text, &sents);
+        let got = m.flagged(text, &sents, &m.window_scores(text, &sents));
         let quoted: Vec<&str> = got.iter().map(|(r, _)| text[r.clone()].trim()).collect();
         // The 2015 sentence's window scores below the threshold: its date weighs against it.
         assert_eq!(

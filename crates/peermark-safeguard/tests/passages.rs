@@ -3,10 +3,11 @@
 //! by a seeded hash before any tuning. This test reads both parts and reports recall and
 //! precision on each, overall and per class.
 //!
-//! The bars it holds the held-out part to are [`RECALL`] and [`PRECISION`]. Issue 15 asks for
-//! recall ≥ 0.95 and precision ≥ 0.75 with no class that is not risk over 2 false flags; the
-//! scan does not reach that yet, so the bars are where it stands now (a floor that stops it
-//! getting worse) and rise with it.
+//! The bars it holds the held-out part to are [`RECALL`], [`PRECISION`] and
+//! [`MAX_FALSE_PER_CLASS`]. Issue 15 asks for recall ≥ 0.95 and precision ≥ 0.75 with no class
+//! that is not risk over 2 false flags; the scan (cues and model, as the default rubric ships
+//! them) meets the last two but not the first yet, so the recall bar is where it stands now (a
+//! floor that stops it getting worse) and rises with it. Before the model it was 0.22.
 
 mod common;
 
@@ -94,7 +95,7 @@ struct Report {
 }
 
 fn measure(part: &[&Passage]) -> Report {
-    let scanner = common::scanner();
+    let scanner = common::shipped_scanner();
     let mut all = Counts::default();
     let mut by_class: BTreeMap<String, Counts> = BTreeMap::new();
     let mut wrong = Vec::new();
@@ -154,11 +155,11 @@ fn print(name: &str, r: &Report) {
 }
 
 /// Held-out recall the scan must keep (issue 15's bar: 0.95).
-const RECALL: f64 = 0.20;
+const RECALL: f64 = 0.60;
 /// Held-out precision the scan must keep (issue 15's bar: 0.75).
-const PRECISION: f64 = 0.60;
+const PRECISION: f64 = 0.75;
 /// False flags a class that is not risk may have in the held-out part (issue 15's bar: 2).
-const MAX_FALSE_PER_CLASS: usize = 3;
+const MAX_FALSE_PER_CLASS: usize = 2;
 
 #[test]
 fn current_risk_is_found_on_passages_nobody_tuned_to() {
