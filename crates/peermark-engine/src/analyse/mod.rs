@@ -184,6 +184,8 @@ fn measure(
             intro_headings,
             conclusion_headings,
             min_paragraph_words,
+            topics,
+            min_topics,
         } => sections::measure(
             p,
             name,
@@ -193,6 +195,9 @@ fn measure(
             ),
             (intro_headings, conclusion_headings),
             *min_paragraph_words,
+            topics
+                .as_ref()
+                .map(|t| (p.lexicon_hits(rubric, t), *min_topics)),
         ),
         MeasureSpec::Language { name } => {
             let mut m = Measured::new(n);

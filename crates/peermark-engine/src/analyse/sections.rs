@@ -9,6 +9,7 @@ pub fn measure(
     (intro, conclusion): (&[Vec<Hit>], &[Vec<Hit>]),
     (intro_headings, conclusion_headings): (&[String], &[String]),
     min_paragraph_words: usize,
+    topics: Option<(super::PartHits, usize)>,
 ) -> Measured {
     let paras = &p.doc.paragraphs;
     let mut m = Measured::new(paras.len());
@@ -50,6 +51,33 @@ pub fn measure(
             .iter()
             .find(|&&i| heading_before(i, conclusion_headings))
             .map(|&i| (i, 0..0));
+    }
+    // By position and content: the first (last) full body paragraph that names enough of the
+    // assignment's subjects opens (closes) the essay.
+    if let Some((hits, min)) = topics.filter(|(_, min)| *min > 0) {
+        let names_enough = |i: usize| {
+            let mut seen: Vec<usize> = hits[i].iter().map(|h| h.pattern).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            p.words[i] >= min_paragraph_words && seen.len() >= min
+        };
+        let full: Vec<usize> = body
+            .iter()
+            .copied()
+            .filter(|&i| p.words[i] >= min_paragraph_words)
+            .collect();
+        if found_intro.is_none() {
+            found_intro = full
+                .first()
+                .filter(|&&i| names_enough(i))
+                .map(|&i| (i, 0..0));
+        }
+        if found_conclusion.is_none() {
+            found_conclusion = full
+                .last()
+                .filter(|&&i| names_enough(i) && Some(i) != full.first().copied())
+                .map(|&i| (i, 0..0));
+        }
     }
     // An essay of one paragraph has no separate introduction and conclusion.
     if body.len() < 3 {

@@ -672,10 +672,16 @@ fn validate_and_compile(
                 }
             }
             MeasureSpec::Sections {
-                intro, conclusion, ..
+                intro,
+                conclusion,
+                topics,
+                ..
             } => {
                 need_lexicon(format!("{field}.intro"), intro)?;
                 need_lexicon(format!("{field}.conclusion"), conclusion)?;
+                if let Some(t) = topics {
+                    need_lexicon(format!("{field}.topics"), t)?;
+                }
             }
             MeasureSpec::Citations { .. }
             | MeasureSpec::Length { .. }

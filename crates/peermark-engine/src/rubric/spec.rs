@@ -323,6 +323,14 @@ pub enum MeasureSpec {
         /// Body paragraphs shorter than this do not count as paragraphs of the essay.
         #[serde(default = "default_section_paragraph_words")]
         min_paragraph_words: usize,
+        /// By position and content: a lexicon of the assignment's subjects. The first body
+        /// paragraph (or the last) that names at least `min_topics` of its phrases is an
+        /// introduction (or a conclusion) even without a cue: an opening that sets out the
+        /// essay, or a close that draws it together, in the writer's own words.
+        #[serde(default)]
+        topics: Option<String>,
+        #[serde(default)]
+        min_topics: usize,
     },
     /// Recovery-language findings from the `[language]` rules.
     Language { name: String },
