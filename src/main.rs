@@ -110,7 +110,10 @@ fn run(cli: Cli) -> Result<Done, UsageError> {
         } => commands::rubric::check(&rubric),
         Command::Explain { id, rubric } => {
             let r = commands::load(rubric.as_ref())?;
-            println!("{}", commands::explain::explain(&r, &id)?);
+            commands::print_out(
+                &format!("{}\n", commands::explain::explain(&r, &id)?),
+                "explanation",
+            )?;
             Ok(Done::Ok)
         }
     }

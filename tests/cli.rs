@@ -433,3 +433,38 @@ fn a_missing_path_is_a_usage_error_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.exists());
 }
+
+/// Runs `peermark ARGS` with its standard output closed before it writes (as `| head` does
+/// once it has its lines): the command must end quietly, with the code it would have had.
+fn run_into_a_closed_pipe(args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_peermark"))
+        .args(args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_every_printing_command_quietly() {
+    for args in [
+        &["explain", "personal_story"][..],
+        &["check", "samples/strong.txt"],
+        &["check", "samples/weak.txt", "--format", "json"],
+        &["rubric", "check", "rubrics/recovery-story-essay.toml"],
+        &[
+            "agree",
+            "tests/corpus/marker-a.csv",
+            "tests/corpus/marker-b.csv",
+        ],
+    ] {
+        let o = run_into_a_closed_pipe(args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

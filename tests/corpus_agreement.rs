@@ -12,26 +12,14 @@
 //! that no change makes it worse unnoticed.
 
 use peermark_engine::agreement::agreement;
+mod common;
+
+use common::read_csv;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Held-out floors: (outcome agreement, mean exact agreement over criteria).
 const FLOOR: (f64, f64) = (0.80, 0.75);
-
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
 
 struct Figures {
     exact: f64,
@@ -62,14 +50,15 @@ fn peermark_against_the_independent_corpus() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let rubric = peermark_engine::load_rubric(None).unwrap();
     let ids: Vec<String> = rubric.criteria.iter().map(|c| c.id.clone()).collect();
-    let part: BTreeMap<String, String> = rows(&corpus.join("split.csv"))
+    let part: BTreeMap<String, String> = read_csv(&corpus.join("split.csv"))
         .into_iter()
         .map(|r| (r["submission"].clone(), r["part"].clone()))
         .collect();
-    let marker_b: BTreeMap<String, BTreeMap<String, String>> = rows(&corpus.join("marker-b.csv"))
-        .into_iter()
-        .map(|r| (r["submission"].clone(), r))
-        .collect();
+    let marker_b: BTreeMap<String, BTreeMap<String, String>> =
+        read_csv(&corpus.join("marker-b.csv"))
+            .into_iter()
+            .map(|r| (r["submission"].clone(), r))
+            .collect();
     let achieved = |levels: &dyn Fn(&str) -> u8| {
         rubric
             .achieved_when
@@ -80,11 +69,11 @@ fn peermark_against_the_independent_corpus() {
     let mut pairs: BTreeMap<String, Vec<Vec<(u8, u8)>>> = BTreeMap::new();
     let mut markers: BTreeMap<String, Vec<Vec<(u8, u8)>>> = BTreeMap::new();
     let mut outcomes: BTreeMap<String, Vec<(bool, bool)>> = BTreeMap::new();
-    let a_rows: BTreeMap<String, BTreeMap<String, String>> = rows(&corpus.join("marker-a.csv"))
+    let a_rows: BTreeMap<String, BTreeMap<String, String>> = read_csv(&corpus.join("marker-a.csv"))
         .into_iter()
         .map(|r| (r["submission"].clone(), r))
         .collect();
-    for r in rows(&corpus.join("consensus.csv")) {
+    for r in read_csv(&corpus.join("consensus.csv")) {
         let id = &r["submission"];
         let p = part[id].clone();
         let path = corpus.join("essays").join(format!("{id}.txt"));

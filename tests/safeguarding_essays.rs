@@ -4,26 +4,14 @@
 //! The samples and the calibration essays, labelled the same way (`tests/corpus/remark/`),
 //! hold no current risk and none is flagged. The tune part's figures are printed beside.
 
+mod common;
+
+use common::read_csv;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 fn flagged(rubric: &peermark_engine::rubric::Rubric, path: &Path) -> bool {
@@ -45,12 +33,12 @@ struct Part {
 fn every_essay_at_risk_is_flagged_and_few_others_are() {
     let rubric = peermark_engine::load_rubric(None).unwrap();
     let corpus = root().join("tests/corpus");
-    let part: BTreeMap<String, String> = csv_rows(&corpus.join("split.csv"))
+    let part: BTreeMap<String, String> = read_csv(&corpus.join("split.csv"))
         .into_iter()
         .map(|r| (r["submission"].clone(), r["part"].clone()))
         .collect();
     let mut parts: BTreeMap<String, Part> = BTreeMap::new();
-    for r in csv_rows(&corpus.join("consensus.csv")) {
+    for r in read_csv(&corpus.join("consensus.csv")) {
         let id = &r["submission"];
         let p = parts.entry(part[id].clone()).or_default();
         let hit = flagged(&rubric, &corpus.join("essays").join(format!("{id}.txt")));
@@ -93,7 +81,7 @@ fn every_essay_at_risk_is_flagged_and_few_others_are() {
 #[test]
 fn the_samples_and_calibration_essays_hold_no_current_risk_and_none_is_flagged() {
     let rubric = peermark_engine::load_rubric(None).unwrap();
-    let rows = csv_rows(&root().join("tests/corpus/remark/consensus.csv"));
+    let rows = read_csv(&root().join("tests/corpus/remark/consensus.csv"));
     assert_eq!(rows.len(), 24);
     for r in rows {
         assert_eq!(r["current_risk"], "no", "{}", r["file"]);

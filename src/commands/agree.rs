@@ -21,10 +21,6 @@ pub fn agree_command(
         AgreeFormat::Text => peermark_report::agreement::render_text(&report),
         AgreeFormat::Json => peermark_report::agreement::render_json(&report),
     };
-    use std::io::Write;
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
+    super::print_out(&text, "report")?;
     Ok(Done::Ok)
 }

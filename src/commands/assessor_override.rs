@@ -72,13 +72,16 @@ pub fn override_command(
         },
     )
     .map_err(|e| UsageError(e.to_string()))?;
-    println!(
-        "added {}:{line}: {submission} {} → {level} ({}). Run `peermark mark … --out {}` again to apply it.",
-        path.display(),
-        c.id,
-        rubric.level_names[level as usize],
-        out.display()
-    );
+    super::print_out(
+        &format!(
+            "added {}:{line}: {submission} {} → {level} ({}). Run `peermark mark … --out {}` again to apply it.\n",
+            path.display(),
+            c.id,
+            rubric.level_names[level as usize],
+            out.display()
+        ),
+        "confirmation",
+    )?;
     // The file is the assessor's: tell them at once if any row would stop `mark`.
     if let Err(e) = overrides::read(&path, &rubric.level_names) {
         eprintln!("warning: {e}; `peermark mark` stops until this row is fixed");

@@ -3,7 +3,7 @@
 use super::{load, use_color};
 use crate::cli::{CheckFormat, Done, UsageError};
 use peermark_engine::result::{MarkResult, Outcome, Status};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 
 pub fn check(
@@ -76,9 +76,7 @@ pub fn check(
         peermark_files::output::write_atomically(path, &bytes)
             .map_err(|e| UsageError(e.to_string()))?;
     }
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", out.trim_end())
-        .map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
+    super::print_out(&format!("{}\n", out.trim_end()), "report")?;
     if result.status == Status::Error {
         eprintln!(
             "{}: {}",

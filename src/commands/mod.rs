@@ -4,7 +4,7 @@
 
 use crate::cli::UsageError;
 use peermark_engine::rubric::Rubric;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 pub mod agree;
@@ -26,4 +26,16 @@ pub fn load(rubric: Option<&PathBuf>) -> Result<Rubric, UsageError> {
 /// Whether standard output is a terminal that takes colour.
 pub fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes `text` to standard output. A reader that has gone away (`peermark explain … | head`)
+/// ends the output quietly: the command still ends as it would have; any other write error is
+/// one line naming `what` was being written.
+pub fn print_out(text: &str, what: &str) -> Result<(), UsageError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(UsageError(format!("cannot write the {what}: {e}"))),
+        Ok(()) => Ok(()),
+    }
 }

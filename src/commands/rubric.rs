@@ -17,14 +17,17 @@ pub fn check(rubric: &Path) -> Result<Done, UsageError> {
             failures.len()
         )));
     }
-    println!(
-                "{}: ok — rubric {:?}, {} criteria, {} measures, {} language rules (every rule example passes), sha256 {}",
-                rubric.display(),
-                r.id,
-                r.criteria.len(),
-                r.measures.len(),
-                r.language.rules().len(),
-                r.sha256
-            );
+    super::print_out(
+        &format!(
+            "{}: ok — rubric {:?}, {} criteria, {} measures, {} language rules (every rule example passes), sha256 {}\n",
+            rubric.display(),
+            r.id,
+            r.criteria.len(),
+            r.measures.len(),
+            r.language.rules().len(),
+            r.sha256
+        ),
+        "result",
+    )?;
     Ok(Done::Ok)
 }

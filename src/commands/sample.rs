@@ -2,7 +2,6 @@
 
 use super::load;
 use crate::cli::{Done, UsageError};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// `peermark sample DIR`: the moderation sample as CSV.
@@ -51,10 +50,7 @@ pub fn sample(
     match out {
         Some(p) => peermark_files::output::write_atomically(&p, csv.as_bytes())
             .map_err(|e| UsageError(e.to_string()))?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(csv.as_bytes())
-            .map_err(|e| UsageError(format!("cannot write the sample: {e}")))?,
+        None => super::print_out(&csv, "sample")?,
     }
     if s.over_size > 0 {
         eprintln!(
