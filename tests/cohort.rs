@@ -576,3 +576,32 @@ fn a_rubric_without_a_similarity_table_lists_no_pairs_and_a_bad_threshold_is_an_
     assert!(err.contains("similarity.threshold"), "{err}");
     assert!(err.contains("recovery-story-essay.toml:"), "{err}");
 }
+
+#[test]
+fn the_report_counts_safeguarding_flags_and_similar_text_notes_apart() {
+    // tests/data holds essays with current risk and essays that are variations of one
+    // another: both kinds of note, in one cohort.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("marked");
+    let o = mark(&[&root().join("tests/data")], &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = read(&out.join("report.html"));
+    let notes = read_csv(&out.join("assessor-notes.csv"));
+    let of_kind = |k: &str| notes.iter().filter(|n| n["kind"] == k).count();
+    assert!(
+        of_kind("safeguarding") > 0 && of_kind("similar-text") > 0,
+        "{notes:#?}"
+    );
+    assert_eq!(count(&html, "safeguarding"), of_kind("safeguarding"));
+    assert_eq!(count(&html, "similar_text"), of_kind("similar-text"));
+    assert!(html.contains("safeguarding flags") && html.contains("similar-text notes"));
+    assert!(
+        !html.contains(">assessor notes<"),
+        "no tile adds the two together"
+    );
+}

@@ -130,7 +130,7 @@ h2 { font-size: 18px; margin: 0 0 4px; }
 .meta { color: var(--muted); font-size: 13px; margin-top: 8px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 20px 22px; margin-bottom: 20px; }
 .card > p.note { color: var(--muted); font-size: 13px; margin: 2px 0 14px; }
-.tiles { display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; margin-bottom: 20px; }
+.tiles { display: grid; grid-template-columns: repeat(6, 1fr); gap: 12px; margin-bottom: 20px; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; border-top: 4px solid var(--accent); }
 .tile .n { font-size: 30px; font-weight: 700; line-height: 1.1; font-variant-numeric: tabular-nums; }
 .tile .l { font-size: 13px; font-weight: 600; }
@@ -187,6 +187,21 @@ impl CohortReport {
             .count();
         let not_yet = marked.len() - achieved;
         let notes: usize = results.iter().map(|r| r.assessor_notes.len()).sum();
+        // Safeguarding flags and similar-text notes are told apart: a course lead must not
+        // read a count of overlapping essays as a count of risk flags.
+        let of_kind = |kind: &str| -> usize {
+            results
+                .iter()
+                .flat_map(|r| &r.assessor_notes)
+                .filter(|n| n.kind == kind)
+                .count()
+        };
+        let safeguarding_flags = of_kind("safeguarding");
+        let flagged_submissions = results
+            .iter()
+            .filter(|r| !r.safeguarding.is_empty())
+            .count();
+        let similar_notes = of_kind(peermark_cohort::similarity::NOTE_KIND);
         let with_notes = super::notes::count_with_notes(results);
 
         let mut h = String::new();
@@ -213,7 +228,7 @@ impl CohortReport {
         let _ = write!(
             h,
             "<section class=\"tiles\" aria-label=\"Outcome counts\">\n\
-             {}{}{}{}{}</section>\n",
+             {}{}{}{}{}{}</section>\n",
             tile(
                 "",
                 "submissions",
@@ -244,10 +259,17 @@ impl CohortReport {
             ),
             tile(
                 "notes",
-                "assessor_notes",
-                notes,
-                "assessor notes",
-                "count only"
+                "safeguarding",
+                safeguarding_flags,
+                "safeguarding flags",
+                &format!("on {flagged_submissions} submission(s); count only")
+            ),
+            tile(
+                "notes",
+                "similar_text",
+                similar_notes,
+                "similar-text notes",
+                "overlapping passages; count only"
             ),
         );
 
