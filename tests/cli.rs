@@ -389,6 +389,16 @@ fn rubric_check_accepts_the_default_and_names_field_and_line_of_errors() {
             original.replacen("[words]", "[words]\ntarget_words = 3", 1),
             "unknown field",
         ),
+        (
+            "placeholder",
+            original.replacen("{factors.items}", "{factor.items}", 1),
+            "no measure gives {factor.items}; did you mean {factors.items}?",
+        ),
+        (
+            "placeholder value",
+            original.replacen("{words}", "{word}", 1),
+            "did you mean {words}?",
+        ),
     ];
     for (name, text, says) in cases {
         assert_ne!(text, original, "case {name} changed nothing");

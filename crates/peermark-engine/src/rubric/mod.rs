@@ -819,6 +819,24 @@ fn validate_and_compile(
                 format!("{field}: give a [[criterion.level]] for every level 1..={max_level}"),
             ));
         }
+        // Every `{placeholder}` a learner could read must name something a measure produces:
+        // an unknown one would reach the learner as it stands.
+        let texts = c
+            .descriptors
+            .iter()
+            .chain(&c.feedback)
+            .chain(std::iter::once(&c.stretch))
+            .chain(by_level.iter().flatten().map(|r| &r.advice))
+            .chain(strengths.iter().map(|(_, say)| say));
+        for text in texts {
+            if let Some((placeholder, nearest)) = unknown_placeholder(text, &names, &outputs) {
+                return Err(src.invalid_in(
+                    &at,
+                    &placeholder,
+                    format!("{field}: no measure gives {placeholder}; did you mean {nearest}?"),
+                ));
+            }
+        }
         criteria.push(Criterion {
             id: c.id,
             title: c.title,
@@ -894,4 +912,37 @@ impl Rubric {
     pub fn criterion(&self, id: &str) -> Option<&Criterion> {
         self.criteria.iter().find(|c| c.id == id)
     }
+}
+
+/// The first `{placeholder}` in `text` that names nothing: `{value}` must be a measure's
+/// output and `{measure.items}` / `{measure.missing}` a measure's name. With it, the nearest
+/// valid placeholder (by edit distance).
+fn unknown_placeholder(
+    text: &str,
+    names: &BTreeSet<String>,
+    outputs: &BTreeSet<String>,
+) -> Option<(String, String)> {
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let len = rest[start..].find('}')?;
+        let key = &rest[start + 1..start + len];
+        rest = &rest[start + len + 1..];
+        let known = match key.split_once('.') {
+            Some((name, "items" | "missing")) => names.contains(name),
+            Some(_) => false,
+            None => outputs.contains(key),
+        };
+        if known {
+            continue;
+        }
+        let valid = names
+            .iter()
+            .flat_map(|n| [format!("{n}.items"), format!("{n}.missing")])
+            .chain(outputs.iter().cloned());
+        let nearest = valid
+            .min_by_key(|v| (strsim::levenshtein(v, key), v.clone()))
+            .unwrap_or_default();
+        return Some((format!("{{{key}}}"), format!("{{{nearest}}}")));
+    }
+    None
 }
