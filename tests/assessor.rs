@@ -537,6 +537,51 @@ fn agree_errors_are_one_clear_line() {
     }
 }
 
+#[test]
+fn agree_takes_level_names_and_warns_of_short_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let named = write(
+        "named.csv",
+        "submission,personal_story,linking\ne01,Strong,achieved\ne02,2\n",
+    );
+    let numbers = write(
+        "numbers.csv",
+        "submission,personal_story,linking\ne01,3,2\ne02,2,1\n",
+    );
+    let o = agree(&[&named, &numbers, "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    // The short row is said, with its file and line; its missing cell is no level.
+    assert!(
+        stderr.contains(&format!("{named}:3: the row has 2 cells and the header 3")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let crit = |id: &str| {
+        v["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // "Strong" and "achieved" are read as 3 and 2, as `override` reads them.
+    assert_eq!(crit("personal_story")["exact"].as_f64(), Some(1.0));
+    assert_eq!(
+        crit("linking")["n"].as_u64(),
+        Some(1),
+        "e02's linking is missing"
+    );
+    assert_eq!(crit("linking")["exact"].as_f64(), Some(1.0));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. Resubmission
 // ---------------------------------------------------------------------------------------------
@@ -928,4 +973,33 @@ fn the_last_row_wins_and_an_unreadable_submission_keeps_its_override() {
     assert_eq!(done.not_applied[0].row.line, 3);
     assert!(done.not_applied[0].why.contains("could not be marked"));
     assert!(results[1].score.is_none() && results[1].criteria.is_empty());
+}
+
+#[test]
+fn agree_on_few_submissions_gives_each_qwk_as_a_range() {
+    // The test files hold fewer than 30 submissions: the text says so and gives intervals.
+    let o = agree(&[A, B]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Fewer than 30 submissions"))
+        .unwrap_or_else(|| panic!("no caveat: {text}"));
+    assert!(line.contains("95 % intervals (bootstrap)"), "{line}");
+    let o = agree(&[A, B, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for c in v["criteria"].as_array().unwrap() {
+        if c["n"].as_u64().unwrap() >= 2 {
+            let iv = c["qwk_interval"].as_array().unwrap();
+            let (lo, hi) = (iv[0].as_f64().unwrap(), iv[1].as_f64().unwrap());
+            assert!(lo <= hi, "{c}");
+        }
+    }
+    // The same files always give the same intervals.
+    let again = agree(&[A, B, "--format", "json"]);
+    assert_eq!(o.stdout, again.stdout);
+    // Thirty or more submissions: no caveat (the corpus's two markers, 156 essays).
+    let many = agree(&["tests/corpus/marker-a.csv", "tests/corpus/marker-b.csv"]);
+    let text = String::from_utf8_lossy(&many.stdout);
+    assert!(!text.contains("Fewer than 30"), "{text}");
 }

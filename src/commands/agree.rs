@@ -15,6 +15,9 @@ pub fn agree_command(
         peermark_engine::marks::read_marks(a, rubric).map_err(|e| UsageError(e.to_string()))?;
     let mb =
         peermark_engine::marks::read_marks(b, rubric).map_err(|e| UsageError(e.to_string()))?;
+    for w in ma.warnings.iter().chain(&mb.warnings) {
+        eprintln!("warning: {w}");
+    }
     let report =
         peermark_engine::marks::compare(rubric, &ma, &mb).map_err(|e| UsageError(e.to_string()))?;
     let text = match format {

@@ -29,7 +29,8 @@ pub fn override_command(
                 .join(", ")
         )));
     };
-    let level = overrides::parse_level(level, &rubric.level_names).map_err(UsageError)?;
+    let level =
+        peermark_engine::marks::parse_level(level, &rubric.level_names).map_err(UsageError)?;
     let submission = peermark_files::cell::clean_id(submission);
     if submission.is_empty() {
         return Err(UsageError(

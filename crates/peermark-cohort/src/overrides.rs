@@ -17,6 +17,7 @@
 //!   with one line naming `file:line`, before anything is written.
 //! - The reason is shown on the learner's feedback sheet next to the level the assessor set.
 
+use peermark_engine::marks::parse_level;
 use peermark_engine::result::{MarkResult, Override, Status};
 use peermark_engine::rubric::Rubric;
 use peermark_files::cell::{clean_id, line_at, safe_cell};
@@ -87,29 +88,6 @@ fn malformed(path: &Path, line: u64, message: impl Into<String>) -> OverrideErro
         line,
         message: message.into(),
     }
-}
-
-/// Reads a level written as a number (`2`) or a level name (`Achieved`, any case).
-pub fn parse_level(text: &str, level_names: &[String]) -> Result<u8, String> {
-    let t = text.trim();
-    let max = level_names.len().saturating_sub(1);
-    if let Ok(n) = t.parse::<usize>() {
-        if n <= max {
-            return Ok(n as u8);
-        }
-    }
-    if let Some(i) = level_names.iter().position(|n| n.eq_ignore_ascii_case(t)) {
-        return Ok(i as u8);
-    }
-    Err(format!(
-        "level {t:?} is not a level of the rubric; give 0–{max} or a level name ({})",
-        level_names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("{i} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
 }
 
 /// Reads `overrides.csv`; a missing file is no overrides. Any row that cannot be read is an

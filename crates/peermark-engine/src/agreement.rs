@@ -104,6 +104,42 @@ pub fn confusion(pairs: &[(u8, u8)], max_level: u8) -> Vec<Vec<usize>> {
     m
 }
 
+/// Below this many pairs a QWK is reported with its uncertainty.
+pub const FEW_PAIRS: usize = 30;
+
+/// A 95 % percentile-bootstrap interval for the QWK of `pairs` (2,000 resamples, drawn by a
+/// fixed-seed splitmix64, so the same pairs always give the same interval).
+pub fn qwk_interval(pairs: &[(u8, u8)], max_level: u8) -> (f64, f64) {
+    if pairs.len() < 2 {
+        let q = quadratic_weighted_kappa(pairs, max_level);
+        return (q, q);
+    }
+    let mut state: u64 = 0x5eed_0f_a9ee;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let n = pairs.len();
+    let mut sample = Vec::with_capacity(n);
+    let mut qs: Vec<f64> = (0..2000)
+        .map(|_| {
+            sample.clear();
+            sample.extend((0..n).map(|_| pairs[(next() % n as u64) as usize]));
+            quadratic_weighted_kappa(&sample, max_level)
+        })
+        .filter(|q| q.is_finite())
+        .collect();
+    qs.sort_by(f64::total_cmp);
+    if qs.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let at = |p: f64| qs[((qs.len() - 1) as f64 * p).round() as usize];
+    (at(0.025), at(0.975))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@
 //! the rubric's outcome rule where a file has no `outcome` column. Unmatched rows and missing
 //! levels are listed, never silently dropped.
 
-use crate::agreement::{agreement, cohen_kappa, confusion};
+use crate::agreement::{agreement, cohen_kappa, confusion, qwk_interval, FEW_PAIRS};
 use crate::rubric::Rubric;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -28,6 +28,8 @@ pub struct Marks {
     pub has_outcome: bool,
     /// By submission: levels per criterion id (None = empty cell) and the outcome.
     pub rows: BTreeMap<String, MarksRow>,
+    /// Rows read with a caveat (`file:line: …`), for the person comparing to see.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -35,6 +37,29 @@ pub struct MarksRow {
     pub levels: BTreeMap<String, Option<u8>>,
     /// `Some(true)` achieved, `Some(false)` not yet achieved, `None` empty or no column.
     pub outcome: Option<bool>,
+}
+
+/// Reads a level written as a number (`2`) or a level name (`Achieved`, any case).
+pub fn parse_level(text: &str, level_names: &[String]) -> Result<u8, String> {
+    let t = text.trim();
+    let max = level_names.len().saturating_sub(1);
+    if let Ok(n) = t.parse::<usize>() {
+        if n <= max {
+            return Ok(n as u8);
+        }
+    }
+    if let Some(i) = level_names.iter().position(|n| n.eq_ignore_ascii_case(t)) {
+        return Ok(i as u8);
+    }
+    Err(format!(
+        "level {t:?} is not a level of the rubric; give 0–{max} or a level name ({})",
+        level_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{i} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// Reads a CSV of marks (comma, semicolon or tab separated; UTF-8, BOM allowed).
@@ -78,6 +103,7 @@ pub fn read_marks(path: &Path, rubric: &Rubric) -> Result<Marks, AgreeError> {
     let max = rubric.level_names.len().saturating_sub(1);
     let mut rows: BTreeMap<String, MarksRow> = BTreeMap::new();
     let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
+    let mut warnings = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e
@@ -106,19 +132,31 @@ pub fn read_marks(path: &Path, rubric: &Rubric) -> Result<Marks, AgreeError> {
                 "{shown}:{line}: submission {id:?} appears again (first on line {prev}); keep one row per submission"
             )));
         }
+        if rec.len() < header.len() {
+            warnings.push(format!(
+                "{shown}:{line}: the row has {} cells and the header {}; the missing cells are read as empty (no level)",
+                rec.len(),
+                header.len()
+            ));
+        }
         let mut row = MarksRow::default();
         for (cid, i) in &criteria {
             let cell = rec.get(*i).unwrap_or("").trim();
             let level = if cell.is_empty() {
                 None
             } else {
+                // A number, or a level name as `override` takes it ("Strong").
                 match cell.parse::<f64>() {
                     Ok(v) if v.fract() == 0.0 && v >= 0.0 && v <= max as f64 => Some(v as u8),
-                    _ => {
-                        return Err(AgreeError(format!(
-                            "{shown}:{line}: {cid} = {cell:?} is not a level 0–{max}; fix the cell or leave it empty"
-                        )))
-                    }
+                    _ => match parse_level(cell, &rubric.level_names) {
+                        Ok(l) => Some(l),
+                        Err(_) => {
+                            return Err(AgreeError(format!(
+                                "{shown}:{line}: {cid} = {cell:?} is not a level 0–{max} or a level name ({}); fix the cell or leave it empty",
+                                rubric.level_names.join(", ")
+                            )))
+                        }
+                    },
                 }
             };
             row.levels.insert(cid.clone(), level);
@@ -153,6 +191,7 @@ pub fn read_marks(path: &Path, rubric: &Rubric) -> Result<Marks, AgreeError> {
         criteria: criteria.into_iter().map(|(c, _)| c).collect(),
         has_outcome: outcome_col.is_some(),
         rows,
+        warnings,
     })
 }
 
@@ -171,6 +210,9 @@ pub struct CriterionAgreement {
     /// Matched submissions without a level for this criterion in one file or both.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+    /// With fewer than 30 pairs: a 95 % bootstrap interval for the QWK, which is uncertain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qwk_interval: Option<[f64; 2]>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -230,6 +272,10 @@ fn figures(id: &str, pairs: &[(u8, u8)], max: u8, missing: Vec<String>) -> Crite
             confusion(pairs, max)
         },
         missing,
+        qwk_interval: (pairs.len() >= 2 && pairs.len() < FEW_PAIRS).then(|| {
+            let (lo, hi) = qwk_interval(pairs, max);
+            [round4(lo), round4(hi)]
+        }),
     }
 }
 

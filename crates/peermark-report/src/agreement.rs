@@ -60,6 +60,21 @@ pub fn render_text(r: &AgreeReport) -> String {
         s,
         "\nexact: same level; adjacent: within one level; QWK: quadratic weighted kappa (1 = full agreement, 0 = no better than chance)."
     );
+    let uncertain: Vec<String> = r
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            let [lo, hi] = c.qwk_interval?;
+            Some(format!("{} {}–{}", c.id, num(Some(lo)), num(Some(hi))))
+        })
+        .collect();
+    if !uncertain.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nFewer than 30 submissions: read each QWK as a range, not a figure. 95 % intervals (bootstrap): {}.",
+            uncertain.join("; ")
+        );
+    }
     let _ = writeln!(
         s,
         "\nConfusion matrices (rows: {}, columns: {}):",
