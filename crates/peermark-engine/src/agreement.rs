@@ -114,7 +114,7 @@ pub fn qwk_interval(pairs: &[(u8, u8)], max_level: u8) -> (f64, f64) {
         let q = quadratic_weighted_kappa(pairs, max_level);
         return (q, q);
     }
-    let mut state: u64 = 0x5eed_0f_a9ee;
+    let mut state: u64 = 0x005e_ed0f_a9ee;
     let mut next = || {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = state;
