@@ -478,3 +478,35 @@ fn a_closed_pipe_ends_every_printing_command_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn marking_the_current_folder_twice_does_not_mark_its_own_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cohort = tmp.path().join("cohort");
+    std::fs::create_dir_all(&cohort).unwrap();
+    for name in ["strong.txt", "weak.txt", "middling.txt"] {
+        std::fs::copy(root().join("samples").join(name), cohort.join(name)).unwrap();
+    }
+    let run = || {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_peermark"))
+            .args(["mark", "."])
+            .current_dir(&cohort)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let first = run();
+    assert!(first.contains("marked 3 of 3"), "{first}");
+    // The default --out is ./marked, inside the input: the second run must not read it.
+    let second = run();
+    assert!(second.contains("marked 3 of 3"), "{second}");
+    assert!(second.contains("a folder peermark marked into"), "{second}");
+    let rows = read_csv(&cohort.join("marked/gradebook.csv"));
+    assert_eq!(rows.len(), 3);
+}

@@ -159,6 +159,12 @@ struct Walker {
     container: String,
 }
 
+/// Whether a folder's entries are `peermark mark`'s output: a gradebook beside its results.
+fn is_marked_folder(entries: &[fs::DirEntry]) -> bool {
+    let has = |name: &str| entries.iter().any(|e| e.file_name() == name);
+    has("gradebook.csv") && has("results.json")
+}
+
 fn read_sorted(dir: &Path) -> std::io::Result<Vec<fs::DirEntry>> {
     let mut entries = fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
     entries.sort_by(|a, b| {
@@ -229,6 +235,12 @@ impl Walker {
                     continue;
                 }
                 match read_sorted(&path) {
+                    // A folder peermark marked into (`cd cohort && peermark mark .`, run
+                    // again) holds sheets and annotated copies, not submissions.
+                    Ok(entries) if is_marked_folder(&entries) => self.skip(
+                        shown,
+                        "a folder peermark marked into (gradebook.csv beside results.json): its sheets are not submissions",
+                    ),
                     Ok(entries) => self.walk(&path, entries, &rel, root),
                     Err(e) => self.skip(
                         shown,
