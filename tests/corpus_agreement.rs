@@ -54,11 +54,13 @@ fn peermark_against_the_independent_corpus() {
         .into_iter()
         .map(|r| (r["submission"].clone(), r["part"].clone()))
         .collect();
-    let marker_b: BTreeMap<String, BTreeMap<String, String>> =
-        read_csv(&corpus.join("marker-b.csv"))
+    let by_submission = |file: &str| -> BTreeMap<String, BTreeMap<String, String>> {
+        read_csv(&corpus.join(file))
             .into_iter()
             .map(|r| (r["submission"].clone(), r))
-            .collect();
+            .collect()
+    };
+    let (a_rows, marker_b) = (by_submission("marker-a.csv"), by_submission("marker-b.csv"));
     let achieved = |levels: &dyn Fn(&str) -> u8| {
         rubric
             .achieved_when
@@ -69,10 +71,6 @@ fn peermark_against_the_independent_corpus() {
     let mut pairs: BTreeMap<String, Vec<Vec<(u8, u8)>>> = BTreeMap::new();
     let mut markers: BTreeMap<String, Vec<Vec<(u8, u8)>>> = BTreeMap::new();
     let mut outcomes: BTreeMap<String, Vec<(bool, bool)>> = BTreeMap::new();
-    let a_rows: BTreeMap<String, BTreeMap<String, String>> = read_csv(&corpus.join("marker-a.csv"))
-        .into_iter()
-        .map(|r| (r["submission"].clone(), r))
-        .collect();
     for r in read_csv(&corpus.join("consensus.csv")) {
         let id = &r["submission"];
         let p = part[id].clone();

@@ -18,16 +18,7 @@ pub fn override_command(
     out: &Path,
 ) -> Result<Done, UsageError> {
     let Some(c) = rubric.criterion(criterion.trim()) else {
-        return Err(UsageError(format!(
-            "no criterion {criterion:?} in rubric {}; criteria are {}",
-            rubric.id,
-            rubric
-                .criteria
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(UsageError(rubric.no_criterion(criterion)));
     };
     let level =
         peermark_engine::marks::parse_level(level, &rubric.level_names).map_err(UsageError)?;

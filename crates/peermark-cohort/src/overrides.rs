@@ -222,17 +222,8 @@ pub fn apply(rubric: &Rubric, results: &mut [MarkResult], rows: &[OverrideRow]) 
         if rubric.criterion(&row.criterion).is_none()
             || !results[i].criteria.iter().any(|c| c.id == row.criterion)
         {
-            done.not_applied.push(not(format!(
-                "no criterion {:?} in rubric {}; criteria are {}",
-                row.criterion,
-                rubric.id,
-                rubric
-                    .criteria
-                    .iter()
-                    .map(|c| c.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            done.not_applied
+                .push(not(rubric.no_criterion(&row.criterion)));
             continue;
         }
         updates.push((i, row));

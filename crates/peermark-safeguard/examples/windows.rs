@@ -6,21 +6,6 @@
 //!
 //! Usage: cargo run --release -p peermark-safeguard --example windows -- ESSAY.txt...
 
-fn json(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[derive(serde::Deserialize)]
 struct CueFile {
     safeguarding: peermark_safeguard::SafeguardingSettings,
@@ -54,12 +39,15 @@ fn main() {
                     Some((_, true)) => "untimed",
                     Some((_, false)) => "current",
                 };
-                println!(
-                    "{{\"file\": {}, \"paragraph\": {pi}, \"sentence\": {si}, \"window\": {}, \"text\": {}, \"cue\": \"{cue}\"}}",
-                    json(&path),
-                    json(&p[start..s.end]),
-                    json(&p[s.clone()])
-                );
+                let line = serde_json::json!({
+                    "file": path,
+                    "paragraph": pi,
+                    "sentence": si,
+                    "window": &p[start..s.end],
+                    "text": &p[s.clone()],
+                    "cue": cue,
+                });
+                println!("{line}");
             }
         }
     }

@@ -4,7 +4,7 @@
 //!
 //! It reads a *window*: a sentence with the one before it, so that "back then" or "these
 //! days" in one sentence can decide the next. Its features are the window's distinct words and
-//! pairs of adjacent words, lower-cased, letters, digits and apostrophes only ([`features`]);
+//! pairs of adjacent words, lower-cased, letters, digits and apostrophes only;
 //! its score is `bias + Σ weight(feature)`, and a window at or over `threshold` is flagged.
 //! Its weights are data, trained by `tools/train-safeguarding-model.py` on the tune parts of
 //! the independent corpora and shipped beside the cues, with the training figures. A flag
@@ -32,47 +32,6 @@ pub struct ModelSettings {
     /// Feature → weight. (A `trained` table beside them says, for people, how they were made:
     /// corpus, date, cross-validated figures; the scan does not read it.)
     pub weights: BTreeMap<String, f64>,
-}
-
-/// The words of `text` as the model reads them: lower case, `’` as `'`, runs of ASCII letters,
-/// digits and apostrophes (apostrophes at a word's ends dropped).
-pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = if c == '\u{2019}' || c == '\u{2018}' {
-            '\''
-        } else {
-            c
-        };
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '\'' {
-            cur.push(c);
-        } else if !cur.is_empty() {
-            push_word(&mut out, &mut cur);
-        }
-    }
-    if !cur.is_empty() {
-        push_word(&mut out, &mut cur);
-    }
-    out
-}
-
-fn push_word(out: &mut Vec<String>, cur: &mut String) {
-    let w = cur.trim_matches('\'');
-    if !w.is_empty() {
-        out.push(w.to_string());
-    }
-    cur.clear();
-}
-
-/// The distinct features of `text`: its words and pairs of adjacent words (`"wake up"`).
-pub fn features(text: &str) -> Vec<String> {
-    let w = words(text);
-    let mut f: Vec<String> = w.clone();
-    f.extend(w.windows(2).map(|p| format!("{} {}", p[0], p[1])));
-    f.sort();
-    f.dedup();
-    f
 }
 
 /// The compiled model. Features are kept as 64-bit hashes of their words, so that a window
@@ -107,7 +66,9 @@ impl Hasher for Prehashed {
     }
 }
 
-/// The hashes of [`words`]`(text)`, without making a string per word.
+/// The hashes of the words of `text` as the model reads them (lower case, `’` as `'`, runs
+/// of ASCII letters, digits and apostrophes, apostrophes at a word's ends dropped), without
+/// making a string per word.
 fn word_hashes(text: &str) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut cur = String::with_capacity(32);
@@ -136,7 +97,7 @@ fn word_hashes(text: &str) -> Vec<u64> {
     out
 }
 
-/// FNV-1a of a word as [`words`] gives it.
+/// FNV-1a of a word.
 fn word_hash(w: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in w.bytes() {
@@ -281,6 +242,49 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The model's words and features spelt out as strings, as
+    // tools/train-safeguarding-model.py reads them: the hashed path must agree.
+    /// The words of `text` as the model reads them: lower case, `’` as `'`, runs of ASCII letters,
+    /// digits and apostrophes (apostrophes at a word's ends dropped).
+    fn words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        for c in text.chars().flat_map(char::to_lowercase) {
+            let c = if c == '\u{2019}' || c == '\u{2018}' {
+                '\''
+            } else {
+                c
+            };
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '\'' {
+                cur.push(c);
+            } else if !cur.is_empty() {
+                push_word(&mut out, &mut cur);
+            }
+        }
+        if !cur.is_empty() {
+            push_word(&mut out, &mut cur);
+        }
+        out
+    }
+
+    fn push_word(out: &mut Vec<String>, cur: &mut String) {
+        let w = cur.trim_matches('\'');
+        if !w.is_empty() {
+            out.push(w.to_string());
+        }
+        cur.clear();
+    }
+
+    /// The distinct features of `text`: its words and pairs of adjacent words (`"wake up"`).
+    fn features(text: &str) -> Vec<String> {
+        let w = words(text);
+        let mut f: Vec<String> = w.clone();
+        f.extend(w.windows(2).map(|p| format!("{} {}", p[0], p[1])));
+        f.sort();
+        f.dedup();
+        f
+    }
 
     #[test]
     fn hashing_words_reads_them_as_words_does() {

@@ -42,19 +42,10 @@ fn tsv(path: &Path) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-fn passages() -> Vec<Passage> {
-    let dir = corpus_dir();
-    let labels: BTreeMap<String, (bool, bool)> = tsv(&dir.join("consensus.tsv"))
-        .into_iter()
-        .map(|r| {
-            (
-                r["id"].clone(),
-                (r["risk"] == "yes", r["part"] == "heldout"),
-            )
-        })
-        .collect();
+/// The passages of `writers` in `dir`, each with its label and whether it is held out.
+fn read_set(dir: &Path, writers: &[&str], labels: &BTreeMap<String, (bool, bool)>) -> Vec<Passage> {
     let mut out = Vec::new();
-    for writer in ["p1", "p2", "p3"] {
+    for writer in writers {
         for r in tsv(&dir.join(format!("{writer}-passages.tsv"))) {
             let (risk, heldout) = labels[&r["id"]];
             out.push(Passage {
@@ -66,32 +57,33 @@ fn passages() -> Vec<Passage> {
             });
         }
     }
-    assert_eq!(out.len(), 450, "the corpus has 450 passages");
+    assert_eq!(out.len(), 450, "{} holds 450 passages", dir.display());
     out
+}
+
+fn passages() -> Vec<Passage> {
+    let dir = corpus_dir();
+    let labels = tsv(&dir.join("consensus.tsv"))
+        .into_iter()
+        .map(|r| {
+            (
+                r["id"].clone(),
+                (r["risk"] == "yes", r["part"] == "heldout"),
+            )
+        })
+        .collect();
+    read_set(&dir, &["p1", "p2", "p3"], &labels)
 }
 
 /// The fresh set (`fresh/`): 450 passages from three more writers, written after the model
 /// was first trained and never used to train or choose anything; all of it is held out.
 fn fresh_passages() -> Vec<Passage> {
     let dir = corpus_dir().join("fresh");
-    let labels: BTreeMap<String, bool> = tsv(&dir.join("consensus.tsv"))
+    let labels = tsv(&dir.join("consensus.tsv"))
         .into_iter()
-        .map(|r| (r["id"].clone(), r["risk"] == "yes"))
+        .map(|r| (r["id"].clone(), (r["risk"] == "yes", true)))
         .collect();
-    let mut out = Vec::new();
-    for writer in ["p13", "p14", "p15"] {
-        for r in tsv(&dir.join(format!("{writer}-passages.tsv"))) {
-            out.push(Passage {
-                id: r["id"].clone(),
-                class: r["class"].clone(),
-                text: r["passage"].clone(),
-                risk: labels[&r["id"]],
-                heldout: true,
-            });
-        }
-    }
-    assert_eq!(out.len(), 450, "the fresh set has 450 passages");
-    out
+    read_set(&dir, &["p13", "p14", "p15"], &labels)
 }
 
 #[derive(Default, Debug)]

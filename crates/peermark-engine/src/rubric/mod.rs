@@ -912,6 +912,16 @@ impl Rubric {
     pub fn criterion(&self, id: &str) -> Option<&Criterion> {
         self.criteria.iter().find(|c| c.id == id)
     }
+
+    /// The message for a criterion id this rubric does not have, listing the ones it has.
+    pub fn no_criterion(&self, id: &str) -> String {
+        let ids: Vec<&str> = self.criteria.iter().map(|c| c.id.as_str()).collect();
+        format!(
+            "no criterion {id:?} in rubric {}; criteria are {}",
+            self.id,
+            ids.join(", ")
+        )
+    }
 }
 
 /// The first `{placeholder}` in `text` that names nothing: `{value}` must be a measure's
