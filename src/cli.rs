@@ -41,6 +41,10 @@ pub enum Command {
         /// Also write the feedback sheet as a Word document to this file (e.g. sheet.docx).
         #[arg(long, value_name = "FILE.docx")]
         sheet: Option<PathBuf>,
+        /// Replace an existing file that peermark cannot show it wrote (or another command's
+        /// file). Never replaces an input of the same run.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         limits: crate::limits::LimitArgs,
     },
@@ -75,6 +79,10 @@ pub enum Command {
         /// instead of owner-only (folders 0700, files 0600).
         #[arg(long)]
         shared_output: bool,
+        /// Replace files in DIR that peermark cannot show it wrote, or that changed since
+        /// (an assessor's edits). Never replaces a submission being marked.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         limits: crate::limits::LimitArgs,
         /// Which sheets to write: md (feedback/*.md), docx (feedback/*.docx), annotated
@@ -107,6 +115,9 @@ pub enum Command {
         /// The rubric to check the criterion and level against (default: the built-in one).
         #[arg(long)]
         rubric: Option<PathBuf>,
+        /// Add the row although DIR holds no results.json (no marked run there yet).
+        #[arg(long)]
+        force: bool,
     },
     /// Compare two sets of marks: exact and adjacent agreement, QWK, confusion matrices and
     /// outcome agreement (for centres calibrating peermark and for second marking).
@@ -126,7 +137,7 @@ pub enum Command {
     },
     /// Choose submissions for second marking from a marked folder (for moderators).
     #[command(
-        after_help = "Examples:\n  peermark sample marked --size 12\n  peermark sample marked --size 12 --seed 7 --out sample.csv\n\nReads DIR/results.json. The sample holds every not-yet-achieved submission, then the\nachieved ones nearest the outcome boundary, then a random draw across score bands; the\nsame seed always gives the same sample. Writes CSV: submission,reason,outcome,score,detail."
+        after_help = "Examples:\n  peermark sample marked --size 12\n  peermark sample marked --size 12 --seed 7 --out sample.csv\n\nReads DIR/results.json. The sample holds every not-yet-achieved submission, then every\nborderline one (a level within the rubric's [borderline] margins of a threshold), then the\nachieved ones nearest the outcome boundary, then a random draw across score bands; the\nsame seed always gives the same sample. Writes CSV: submission,reason,outcome,score,detail."
     )]
     Sample {
         /// The output folder of `peermark mark` (holding results.json).
@@ -137,12 +148,16 @@ pub enum Command {
         /// Seed of the random part (default: the rubric's [moderation] seed, else 2026).
         #[arg(long)]
         seed: Option<u64>,
-        /// The rubric the folder was marked with (default: the built-in rubric).
+        /// The rubric the folder was marked with (default: the one DIR/results.json records).
         #[arg(long)]
         rubric: Option<PathBuf>,
         /// Write the CSV here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing file that peermark cannot show it wrote (or another command's
+        /// file). Never replaces an input of the same run.
+        #[arg(long)]
+        force: bool,
     },
     /// Put grades and feedback back into an LMS (Moodle or Canvas).
     Export {
@@ -168,6 +183,14 @@ pub enum RubricCommand {
     /// Validate a rubric file; errors name the field and line.
     #[command(after_help = "Example:\n  peermark rubric check rubrics/recovery-story-essay.toml")]
     Check { rubric: PathBuf },
+    /// Write the built-in rubric and the files it includes into a new folder, ready to edit.
+    #[command(
+        after_help = "Example:\n  peermark rubric init my-course\n  peermark rubric check my-course/recovery-story-essay.toml\n  peermark mark submissions/ --rubric my-course/recovery-story-essay.toml\n\nThe folder holds the rubric (recovery-story-essay.toml), the language rules and the\nsafeguarding cues and model it includes, and README.md describing the format. Untouched,\nit marks exactly as the built-in rubric does (same id and SHA-256)."
+    )]
+    Init {
+        /// The folder to create (it must not exist, or be empty).
+        folder: PathBuf,
+    },
 }
 
 /// A kind of learner sheet `mark` writes.
@@ -186,7 +209,7 @@ pub enum ExportCommand {
     /// Fill Moodle's offline grading worksheet (Grade, Feedback comments) and write
     /// DIR/moodle-feedback.zip for "Upload multiple feedback files in a zip".
     #[command(
-        after_help = "Example:\n  peermark export moodle --worksheet Grades.csv --results marked\n  peermark export moodle --worksheet Grades.csv --results marked --scale \"achieved=Competent,not_yet_achieved=Not yet competent\"\n\nOnly the Grade and Feedback comments cells of marked learners change; every other\nbyte (BOM, header, quoting, Last modified (grade), learners not marked) stays as\ndownloaded, so Moodle imports every row. Writes to --out, else DIR/<worksheet name>."
+        after_help = "Example:\n  peermark export moodle --worksheet Grades.csv --results marked\n  peermark export moodle --worksheet Grades.csv --results marked --scale \"achieved=Competent,not_yet_achieved=Not yet competent\"\n\nOnly the Grade and Feedback comments cells of marked learners change; every other\nbyte (BOM, header, quoting, Last modified (grade), learners not marked) stays as\ndownloaded, so Moodle imports every row. Writes to --out, else DIR/<worksheet name>.\n\nGrades and feedback follow the assessor's overrides: where the assessor set a level, the\nfeedback gives their level, what it means and their reason, not peermark's proposal."
     )]
     Moodle {
         /// The grading worksheet downloaded from Moodle (CSV).
@@ -201,13 +224,19 @@ pub enum ExportCommand {
         /// For a worksheet with a Scale column: the scale item for each outcome.
         #[arg(long, value_name = "achieved=ITEM,not_yet_achieved=ITEM")]
         scale: Option<String>,
-        /// The rubric marked with (for the support line that ends the feedback).
+        /// The rubric marked with, for the support line that ends the feedback (default: the
+        /// one DIR/results.json records).
         #[arg(long)]
         rubric: Option<PathBuf>,
+        /// Replace an existing file that peermark cannot show it wrote (or another command's
+        /// file). Never replaces an input of the same run.
+        #[arg(long)]
+        force: bool,
     },
-    /// Fill one assignment column of a Canvas gradebook export by ID.
+    /// Fill one assignment column of a Canvas gradebook export by ID, and write
+    /// DIR/canvas-feedback.zip for "Re-upload submissions".
     #[command(
-        after_help = "Example:\n  peermark export canvas --gradebook canvas-gradebook.csv --assignment \"Recovery story essay (40721)\" --results marked\n\nThe Points Possible row and every other cell stay as exported; scores are scaled to the\nassignment's points possible. Writes to --out, else DIR/<gradebook file name>."
+        after_help = "Example:\n  peermark export canvas --gradebook canvas-gradebook.csv --assignment \"Recovery story essay (40721)\" --results marked\n\nThe Points Possible row and every other cell stay as exported; scores are scaled to the\nassignment's points possible (after the assessor's overrides). Writes to --out, else\nDIR/<gradebook file name>.\n\nAlso writes DIR/canvas-feedback.zip: each marked learner's Word feedback sheet (the\nMarkdown sheet where there is no Word one), named as Canvas named their file in the\nsubmissions download. In Canvas, on the assignment's page: \"Re-upload submissions\" →\nchoose the zip; each sheet is added to its learner's submission as a comment, under the\nname of the learner's own file. Online-text submissions have no file to attach a sheet\nto: add those sheets in SpeedGrader."
     )]
     Canvas {
         /// The gradebook exported from Canvas (CSV).
@@ -222,6 +251,10 @@ pub enum ExportCommand {
         /// Where to write the filled gradebook (default DIR/<gradebook file name>).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Replace an existing file that peermark cannot show it wrote (or another command's
+        /// file). Never replaces an input of the same run.
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -20,6 +20,11 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
         }
     };
+    // Ctrl-C: no temporary file is left, and one line says what was kept.
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("peermark: {}", peermark_files::interrupt::clean_up());
+        std::process::exit(130);
+    });
     match run(cli) {
         Ok(Done::Ok) => ExitCode::from(0),
         Ok(Done::SomeFailed) => ExitCode::from(2),
@@ -40,8 +45,9 @@ fn run(cli: Cli) -> Result<Done, UsageError> {
             format,
             strict,
             sheet,
+            force,
             limits,
-        } => commands::check::check(file, rubric, format, strict, sheet, &limits.limits()),
+        } => commands::check::check(file, rubric, format, strict, sheet, force, &limits.limits()),
         Command::Mark {
             paths,
             roster,
@@ -53,6 +59,7 @@ fn run(cli: Cli) -> Result<Done, UsageError> {
             sheets,
             review,
             shared_output,
+            force,
             limits,
         } => {
             peermark_files::write::set_shared_output(shared_output);
@@ -65,6 +72,7 @@ fn run(cli: Cli) -> Result<Done, UsageError> {
                 sheets,
                 commands::mark::LmsOptions { roster, anonymous },
                 review,
+                force,
                 &limits.limits(),
             )
         }
@@ -76,16 +84,20 @@ fn run(cli: Cli) -> Result<Done, UsageError> {
             assessor,
             out,
             rubric,
+            force,
         } => {
             let r = commands::load(rubric.as_ref())?;
             commands::assessor_override::override_command(
                 &r,
-                &submission,
-                &criterion,
-                &level,
-                &reason,
-                &assessor,
+                &commands::assessor_override::NewOverride {
+                    submission: &submission,
+                    criterion: &criterion,
+                    level: &level,
+                    reason: &reason,
+                    assessor: &assessor,
+                },
                 &out,
+                force,
             )
         }
         Command::Agree {
@@ -103,11 +115,15 @@ fn run(cli: Cli) -> Result<Done, UsageError> {
             seed,
             rubric,
             out,
-        } => commands::sample::sample(dir, size, seed, rubric, out),
+            force,
+        } => commands::sample::sample(dir, size, seed, rubric, out, force),
         Command::Export { command } => commands::export::export(command),
         Command::Rubric {
             command: RubricCommand::Check { rubric },
         } => commands::rubric::check(&rubric),
+        Command::Rubric {
+            command: RubricCommand::Init { folder },
+        } => commands::rubric::init(&folder),
         Command::Explain { id, rubric } => {
             let r = commands::load(rubric.as_ref())?;
             commands::print_out(

@@ -117,13 +117,14 @@ fn an_override_changes_score_outcome_sheet_and_gradebook_and_survives_reruns() {
             assert_eq!(x, y);
         }
     }
-    // `overridden` is the last column: the contract's columns keep their order.
+    // `overridden` follows the contract's columns, which keep their order (`borderline` was
+    // added after it, at the end).
     let header = std::fs::read_to_string(out.join("gradebook.csv")).unwrap();
     assert!(header
         .lines()
         .next()
         .unwrap()
-        .ends_with(",score,outcome,lapses,status,message,overridden"));
+        .ends_with(",score,outcome,lapses,status,message,overridden,borderline"));
 
     // results.json: final level, and both levels in `override`.
     let res = results(&out);
@@ -143,9 +144,9 @@ fn an_override_changes_score_outcome_sheet_and_gradebook_and_survives_reruns() {
     let sheet = std::fs::read_to_string(out.join("feedback/strong-txt.md")).unwrap();
     assert!(sheet.contains("**Outcome: Not yet achieved**"), "{sheet}");
     assert!(sheet.contains("Emerging (1 of 3), set by your assessor"));
-    assert!(sheet.contains(
-        "peermark proposed Strong (3 of 3); your assessor, J. Rivera, gave Emerging (1 of 3)"
-    ));
+    assert!(sheet.contains("**Your assessor set this level.** J. Rivera gave Emerging (1 of 3)"));
+    // The learner never reads the level the assessor replaced, nor the feedback written for it.
+    assert!(!sheet.contains("peermark proposed"), "{sheet}");
     assert!(sheet.contains("say how \"hope\" fits, in your words"));
     let other = std::fs::read_to_string(out.join("feedback/strong-docx.md")).unwrap();
     assert!(!other.contains("set by your assessor"));
@@ -302,6 +303,17 @@ fn the_override_command_validates_against_the_rubric_and_never_truncates() {
         assert!(stderr.contains(want), "{stderr}");
         assert!(!out.join("overrides.csv").exists());
     }
+    // A folder without marked results is refused (before this, `--out` with a typo made a
+    // new folder and file silently); one with results.json takes the row.
+    let o = override_cmd(
+        &out,
+        &["e01", "structure", "2", "--reason", "r", "--assessor", "A"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no results.json"));
+    assert!(!out.exists());
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("results.json"), "[]\n").unwrap();
     // Created with its header; level names accepted; CSV-quoted.
     ok(&override_cmd(
         &out,

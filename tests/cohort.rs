@@ -295,7 +295,15 @@ fn sample_takes_every_not_yet_achieved_then_boundary_then_random_reproducibly() 
         .filter(|r| r["outcome"] == "not_yet_achieved")
         .map(|r| r["submission"].as_str())
         .collect();
-    let size = nya.len() + 6;
+    // Achieved submissions with a borderline criterion come next, all of them.
+    let borderline: Vec<&str> = gradebook
+        .iter()
+        .filter(|r| r["outcome"] == "achieved" && !r["borderline"].is_empty())
+        .map(|r| r["submission"].as_str())
+        .collect();
+    assert!(!borderline.is_empty(), "middling is one short of Strong");
+    let fixed = nya.len() + borderline.len();
+    let size = fixed + 6;
     let size_arg = size.to_string();
 
     let a = sample(&out, &["--size", &size_arg]);
@@ -313,15 +321,23 @@ fn sample_takes_every_not_yet_achieved_then_boundary_then_random_reproducibly() 
         .collect();
     assert_eq!(rows.len(), size);
     let reasons: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
-    // Every not-yet-achieved first, then 3 boundary, then 3 random.
+    // Every not-yet-achieved first, then every borderline one, then 3 boundary, then 3
+    // random.
     let mut first: Vec<&str> = rows[..nya.len()].iter().map(|r| r[0].as_str()).collect();
     first.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     assert_eq!(first, nya);
     assert!(reasons[..nya.len()]
         .iter()
         .all(|r| *r == "not_yet_achieved"));
+    let mut next: Vec<&str> = rows[nya.len()..fixed]
+        .iter()
+        .map(|r| r[0].as_str())
+        .collect();
+    next.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    assert_eq!(next, borderline);
+    assert!(reasons[nya.len()..fixed].iter().all(|r| *r == "borderline"));
     assert_eq!(
-        &reasons[nya.len()..],
+        &reasons[fixed..],
         &["boundary", "boundary", "boundary", "random", "random", "random"]
     );
     // Boundary picks are achieved submissions with a criterion at the level the rule needs.
@@ -358,7 +374,7 @@ fn sample_takes_every_not_yet_achieved_then_boundary_then_random_reproducibly() 
         let lines_a: Vec<&str> = text.lines().collect();
         let e_text = String::from_utf8(e.stdout).unwrap();
         let lines_e: Vec<&str> = e_text.lines().collect();
-        assert_eq!(lines_a[..=nya.len() + 3], lines_e[..=nya.len() + 3]);
+        assert_eq!(lines_a[..=fixed + 3], lines_e[..=fixed + 3]);
         differs |= lines_a != lines_e;
     }
     assert!(differs, "the seed decides the random draw");

@@ -100,3 +100,79 @@ fn lapse_detection_precision_and_recall() {
     assert!(precision >= 0.97, "precision {precision:.3} < 0.97");
     assert!(recall >= 0.90, "recall {recall:.3} < 0.90");
 }
+
+/// Precision and recall of lapse detection, per sentence, on one part of the independent
+/// corpus; the tune part's errors are printed (the held-out part's never are).
+fn independent_part(part: &str) -> (f64, f64, usize) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/language-corpus/independent");
+    let text: BTreeMap<String, String> = tsv(&dir.join("sentences.tsv"))
+        .into_iter()
+        .map(|r| (r["id"].clone(), r["sentence"].clone()))
+        .collect();
+    let rubric = peermark_engine::load_rubric(None).unwrap();
+    let (mut tp, mut fp, mut fn_, mut n) = (0, 0, 0, 0);
+    for gold in tsv(&dir.join("consensus.tsv")) {
+        if gold["part"] != part {
+            continue;
+        }
+        n += 1;
+        let sentence = &text[&gold["id"]];
+        let found: Vec<String> = rubric
+            .language
+            .check_text(sentence)
+            .into_iter()
+            .filter(|f| f.lapse)
+            .map(|f| f.rule)
+            .collect();
+        let (predicted, lapse) = (!found.is_empty(), gold["lapse"] == "1");
+        match (predicted, lapse) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fn_ += 1,
+            (false, false) => {}
+        }
+        if part == "tune" && predicted != lapse {
+            println!(
+                "{} {} {:?} (gold {}): {sentence}",
+                if predicted { "FP" } else { "FN" },
+                gold["id"],
+                found,
+                gold["ids"]
+            );
+        }
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    println!(
+        "independent corpus, {part}: {n} sentences, precision {precision:.3} ({fp} false flags), recall {recall:.3} ({fn_} missed)"
+    );
+    (precision, recall, n)
+}
+
+/// Issue 16's bar on the independent corpus (tests/language-corpus/independent: 660
+/// sentences by three writers who never saw the rule files, labelled blind by two labellers,
+/// disagreements adjudicated, a seeded held-out third).
+#[test]
+fn independent_corpus_precision_and_recall_on_both_parts() {
+    let (tp, tr, tn) = independent_part("tune");
+    let (hp, hr, hn) = independent_part("heldout");
+    assert!(tn > 400 && hn > 200);
+    assert!(
+        tp >= TUNE_PRECISION && tr >= TUNE_RECALL,
+        "tune {tp:.3}/{tr:.3}"
+    );
+    assert!(
+        hp >= HELDOUT_PRECISION && hr >= HELDOUT_RECALL,
+        "held out {hp:.3}/{hr:.3}"
+    );
+}
+
+// Where the checker stands today (2026-12-07): tune 0.725 / 0.806, held out 0.753 / 0.846
+// (before this session's two changes, negation over a list and labels said of things: tune
+// 0.679 / 0.806, held out 0.714 / 0.846).
+// Issue 16's bar is 0.98 / 0.95 on the held-out part: not met yet. These floors keep what has
+// been reached from slipping back.
+const TUNE_PRECISION: f64 = 0.72;
+const TUNE_RECALL: f64 = 0.80;
+const HELDOUT_PRECISION: f64 = 0.75;
+const HELDOUT_RECALL: f64 = 0.84;

@@ -7,16 +7,30 @@ use peermark_cohort::resubmission;
 use peermark_engine::rubric::Rubric;
 use std::path::Path;
 
-/// `peermark override SUBMISSION CRITERION LEVEL --reason … --assessor … [--out DIR]`.
+/// One override as typed on the command line.
+pub struct NewOverride<'a> {
+    pub submission: &'a str,
+    pub criterion: &'a str,
+    pub level: &'a str,
+    pub reason: &'a str,
+    pub assessor: &'a str,
+}
+
+/// `peermark override SUBMISSION CRITERION LEVEL --reason … --assessor … [--out DIR]
+/// [--force]`.
 pub fn override_command(
     rubric: &Rubric,
-    submission: &str,
-    criterion: &str,
-    level: &str,
-    reason: &str,
-    assessor: &str,
+    new: &NewOverride,
     out: &Path,
+    force: bool,
 ) -> Result<Done, UsageError> {
+    let NewOverride {
+        submission,
+        criterion,
+        level,
+        reason,
+        assessor,
+    } = *new;
     let Some(c) = rubric.criterion(criterion.trim()) else {
         return Err(UsageError(rubric.no_criterion(criterion)));
     };
@@ -28,10 +42,30 @@ pub fn override_command(
             "the submission id is empty; give the id from gradebook.csv".into(),
         ));
     }
+    overrides::validate(&NewRow {
+        submission: &submission,
+        criterion: &c.id,
+        level,
+        reason,
+        assessor,
+    })
+    .map_err(|e| UsageError(e.to_string()))?;
+    if out.is_file() {
+        return Err(UsageError(format!(
+            "{}: is a file; give --out the folder that `peermark mark --out` wrote",
+            out.display()
+        )));
+    }
     let path = out.join(overrides::FILE_NAME);
     // Say so when the id is not among the marked results, but keep the row: it applies once
     // that submission is marked into this folder.
     let results = out.join("results.json");
+    if !results.is_file() && !force {
+        return Err(UsageError(format!(
+            "{}: no marked results there (no results.json); give --out the folder `peermark mark` wrote, or add --force to start an overrides file before marking",
+            out.display()
+        )));
+    }
     if let Ok(prev) = resubmission::load(out) {
         match prev.results.iter().find(|r| r.submission == submission) {
             None => eprintln!(

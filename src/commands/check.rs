@@ -12,9 +12,17 @@ pub fn check(
     format: CheckFormat,
     strict: bool,
     sheet: Option<PathBuf>,
+    force: bool,
     limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
     let r = load(rubric.as_ref())?;
+    if sheet.is_some() {
+        let mut guard = peermark_files::manifest::Guard::new("check", force);
+        if file.as_os_str() != "-" {
+            guard.add_input(&file);
+        }
+        peermark_files::manifest::install(guard);
+    }
     let ctx = peermark_report::report_context(&r);
     let (doc, submission, shown) = if file.as_os_str() == "-" {
         let mut bytes = Vec::new();
@@ -74,6 +82,7 @@ pub fn check(
             &peermark_report::sheet_docx::today(),
         );
         peermark_files::output::write_atomically(path, &bytes)
+            .and_then(|()| peermark_files::manifest::finish())
             .map_err(|e| UsageError(e.to_string()))?;
     }
     super::print_out(&format!("{}\n", out.trim_end()), "report")?;

@@ -1,6 +1,5 @@
 //! `peermark export moodle|canvas`: grades and feedback back into the LMS.
 
-use super::load;
 use crate::cli::{Done, ExportCommand, UsageError};
 
 pub fn export(command: ExportCommand) -> Result<Done, UsageError> {
@@ -12,14 +11,21 @@ pub fn export(command: ExportCommand) -> Result<Done, UsageError> {
             out,
             scale,
             rubric,
+            force,
         } => {
-            let r = load(rubric.as_ref())?;
+            let r = super::load_for_results(rubric.as_ref(), &results)?;
+            peermark_files::manifest::install(
+                peermark_files::manifest::Guard::new("export moodle", force)
+                    .input(&worksheet)
+                    .input(&results.join("results.json")),
+            );
             let s = peermark_lms::moodle::export(&peermark_lms::moodle::MoodleExport {
                 worksheet,
                 results,
                 out,
                 scale,
                 support_line: r.safeguarding_settings.support_line.clone(),
+                descriptors: peermark_lms::LevelDescriptors::of(&r),
             })
             .map_err(usage)?;
             eprintln!(
@@ -42,7 +48,13 @@ pub fn export(command: ExportCommand) -> Result<Done, UsageError> {
             assignment,
             results,
             out,
+            force,
         } => {
+            peermark_files::manifest::install(
+                peermark_files::manifest::Guard::new("export canvas", force)
+                    .input(&gradebook)
+                    .input(&results.join("results.json")),
+            );
             let s = peermark_lms::canvas::export(&peermark_lms::canvas::CanvasExport {
                 gradebook,
                 assignment,
@@ -57,9 +69,29 @@ pub fn export(command: ExportCommand) -> Result<Done, UsageError> {
                 s.untouched,
                 s.out.display()
             );
+            if let Some(z) = &s.zip {
+                eprintln!(
+                    "{} feedback sheet(s) for Canvas → {} (upload it on the assignment's page: \"Re-upload submissions\" → choose this zip; each sheet is added to its learner's submission as a comment)",
+                    s.zipped,
+                    z.display()
+                );
+            }
+            if !s.without_upload.is_empty() {
+                eprintln!(
+                    "not in the zip, no uploaded file to attach a sheet to (online text): {} (add their sheet from the results' feedback folder in SpeedGrader)",
+                    s.without_upload.join(", ")
+                );
+            }
+            if !s.without_sheet.is_empty() {
+                eprintln!(
+                    "not in the zip, no feedback sheet: {} (mark again with Word or Markdown sheets)",
+                    s.without_sheet.join(", ")
+                );
+            }
             report_unfilled(&s.without_row, &s.not_marked, "gradebook");
         }
     }
+    peermark_files::manifest::finish().map_err(|e| UsageError(e.to_string()))?;
     Ok(Done::Ok)
 }
 

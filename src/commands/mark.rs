@@ -69,6 +69,32 @@ fn mark_streaming(
     Ok(kept)
 }
 
+/// Says how the new set of outputs replaced an earlier run's (stale sheets removed, edited
+/// ones kept): the removals even with `--quiet`.
+fn say_swapped(s: &peermark_files::manifest::Swapped, out: &std::path::Path, quiet: bool) {
+    if s.replaced > 0 && !quiet {
+        eprintln!(
+            "replaced the earlier run's outputs in {} with this run's, as one set",
+            out.display()
+        );
+    }
+    if !s.removed.is_empty() {
+        let shown: Vec<&str> = s.removed.iter().take(5).map(String::as_str).collect();
+        eprintln!(
+            "removed {} output(s) of the earlier run that this run did not write again (so none is stale): {}{}",
+            s.removed.len(),
+            shown.join(", "),
+            if s.removed.len() > shown.len() { ", …" } else { "" }
+        );
+    }
+    for rel in &s.left {
+        eprintln!(
+            "kept {}: written by an earlier run and changed since, so not removed; delete it if it is no longer needed",
+            out.join(rel).display()
+        );
+    }
+}
+
 #[allow(clippy::too_many_arguments)] // one per option group of `mark`
 pub fn mark(
     paths: Vec<PathBuf>,
@@ -79,8 +105,16 @@ pub fn mark(
     sheets: Vec<SheetKind>,
     lms: LmsOptions,
     review_args: crate::cli::ReviewArgs,
+    force: bool,
     limits: &peermark_ingest::Limits,
 ) -> Result<Done, UsageError> {
+    use peermark_files::manifest::{self, Guard, OutputSet};
+    if out.is_file() {
+        return Err(UsageError(format!(
+            "{}: is a file; give --out a folder (default: marked)",
+            out.display()
+        )));
+    }
     let r = load(rubric.as_ref())?;
     let ctx = peermark_report::report_context(&r);
     let mut review = super::run_review::Review::load(&r, &out, &review_args)?;
@@ -90,7 +124,8 @@ pub fn mark(
         }
         None => None,
     };
-    let mut found = peermark_ingest::discover(&paths).map_err(|e| UsageError(e.to_string()))?;
+    let mut found = peermark_ingest::discover_skipping(&paths, Some(manifest::is_mark_output))
+        .map_err(|e| UsageError(e.to_string()))?;
     if let Some(roster) = &roster {
         let missing = roster.apply(&mut found.submissions);
         if !missing.is_empty() {
@@ -135,13 +170,34 @@ pub fn mark(
         .num_threads(jobs.unwrap_or(0))
         .build()
         .map_err(|e| UsageError(format!("cannot start {jobs:?} jobs: {e}")))?;
-    peermark_files::write::create_dir_all(&out).map_err(|e| {
-        UsageError(format!(
-            "{}: cannot create the output folder: {e}",
-            out.display()
-        ))
-    })?;
+    // Nothing marked is ever written over, nor a file in --out that is not mark's to replace.
+    let mut guard = Guard::new(manifest::MARK, force);
+    for s in &found.submissions {
+        guard.add_input(&s.path);
+    }
+    for p in lms.roster.iter().chain(&paths) {
+        if p.is_file() {
+            guard.add_input(p);
+        }
+    }
+    let refused = |e: peermark_files::WriteError| UsageError(e.to_string());
+    for name in [
+        "gradebook.csv",
+        "results.json",
+        "report.html",
+        "assessor-notes.csv",
+    ] {
+        guard
+            .check(&out.join(name))
+            .map_err(|r| UsageError(format!("{}: {r}", out.join(name).display())))?;
+    }
+    let set = OutputSet::begin(&out).map_err(refused)?;
     peermark_files::write::remove_stale_temp_files(&out);
+    peermark_files::interrupt::set_message(format!(
+        "interrupted: nothing in {} was changed (earlier outputs there are as they were); run the same command again to mark the cohort",
+        out.display()
+    ));
+    let stage = set.staging().to_path_buf();
     let sheets = if sheets.is_empty() {
         vec![SheetKind::Md, SheetKind::Docx, SheetKind::Annotated]
     } else {
@@ -176,7 +232,7 @@ pub fn mark(
                 &progress,
                 &exporters,
                 &ctx,
-                &out,
+                &stage,
             )
         })?;
         bar.finish_and_clear();
@@ -184,7 +240,7 @@ pub fn mark(
             .iter()
             .filter(|e| !e.per_learner() && !e.is_results_json())
         {
-            e.export(&results, &ctx, &out)
+            e.export(&results, &ctx, &stage)
                 .map_err(|e| UsageError(e.to_string()))?;
         }
         results
@@ -195,12 +251,18 @@ pub fn mark(
         bar.finish_and_clear();
         review.apply(&r, &mut results, &review_args, quiet)?;
         for e in &exporters {
-            e.export(&results, &ctx, &out)
+            e.export(&results, &ctx, &stage)
                 .map_err(|e| UsageError(e.to_string()))?;
         }
         results
     };
-    review.after_export(&out)?;
+    review.after_export(&stage)?;
+    let swapped = set.commit(&guard).map_err(refused)?;
+    peermark_files::interrupt::set_message(format!(
+        "interrupted after marking finished: the outputs in {} are complete",
+        out.display()
+    ));
+    say_swapped(&swapped, &out, quiet);
     let failed = results.iter().filter(|r| r.status == Status::Error).count();
     let with_notes = peermark_report::notes::count_with_notes(&results);
     if !quiet {

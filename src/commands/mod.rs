@@ -5,7 +5,7 @@
 use crate::cli::UsageError;
 use peermark_engine::rubric::Rubric;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub mod agree;
 pub mod assessor_override;
@@ -21,6 +21,62 @@ pub mod sample;
 pub fn load(rubric: Option<&PathBuf>) -> Result<Rubric, UsageError> {
     peermark_engine::load_rubric(rubric.map(|p| p.as_path()))
         .map_err(|e| UsageError(format!("{e}")))
+}
+
+/// The rubric a marked folder was marked with: `--rubric` when given, else the one
+/// `DIR/results.json` records (its file, or the built-in rubric). A recorded file whose
+/// SHA-256 no longer matches is refused: it would not be the scheme the marks came from.
+pub fn load_for_results(rubric: Option<&PathBuf>, dir: &Path) -> Result<Rubric, UsageError> {
+    if rubric.is_some() {
+        return load(rubric);
+    }
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        rubric: Option<Ref>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Ref {
+        sha256: String,
+        #[serde(default)]
+        path: Option<String>,
+    }
+    let results = dir.join("results.json");
+    let recorded = std::fs::read(&results)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Vec<Recorded>>(&b).ok())
+        .and_then(|v| v.into_iter().find_map(|r| r.rubric));
+    let Some(Ref {
+        sha256,
+        path: Some(path),
+    }) = recorded
+    else {
+        // No results (the command says so itself), or results from before paths were
+        // recorded: the built-in rubric, as before.
+        return load(None);
+    };
+    if path == peermark_engine::result::BUILT_IN {
+        let r = load(None)?;
+        if r.sha256 != sha256 {
+            eprintln!(
+                "note: {} was marked with another version of the built-in rubric; using this version's (pass --rubric FILE to use another)",
+                results.display()
+            );
+        }
+        return Ok(r);
+    }
+    let r = peermark_engine::load_rubric(Some(Path::new(&path))).map_err(|e| {
+        UsageError(format!(
+            "{}: marked with the rubric {path}, which cannot be loaded now ({e}); pass --rubric FILE",
+            results.display()
+        ))
+    })?;
+    if r.sha256 != sha256 {
+        return Err(UsageError(format!(
+            "{path}: changed since {} was marked with it (its SHA-256 differs); pass --rubric with the rubric the folder was marked with, or mark it again",
+            dir.display()
+        )));
+    }
+    Ok(r)
 }
 
 /// Whether standard output is a terminal that takes colour.

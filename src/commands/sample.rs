@@ -1,6 +1,5 @@
 //! `peermark sample DIR`: the second-marking sample.
 
-use super::load;
 use crate::cli::{Done, UsageError};
 use std::path::PathBuf;
 
@@ -11,10 +10,14 @@ pub fn sample(
     seed: Option<u64>,
     rubric: Option<PathBuf>,
     out: Option<PathBuf>,
+    force: bool,
 ) -> Result<Done, UsageError> {
     use peermark_cohort::moderation;
-    let r = load(rubric.as_ref())?;
+    let r = super::load_for_results(rubric.as_ref(), &dir)?;
     let path = dir.join("results.json");
+    peermark_files::manifest::install(
+        peermark_files::manifest::Guard::new("sample", force).input(&path),
+    );
     let text = std::fs::read_to_string(&path).map_err(|e| {
         UsageError(format!(
             "{}: cannot read it ({e}); give the output folder of `peermark mark`",
@@ -49,12 +52,13 @@ pub fn sample(
     let csv = moderation::sample_csv(&s);
     match out {
         Some(p) => peermark_files::output::write_atomically(&p, csv.as_bytes())
+            .and_then(|()| peermark_files::manifest::finish())
             .map_err(|e| UsageError(e.to_string()))?,
         None => super::print_out(&csv, "sample")?,
     }
     if s.over_size > 0 {
         eprintln!(
-            "the sample holds {} submissions, {} more than --size {size}: every not-yet-achieved submission is included",
+            "the sample holds {} submissions, {} more than --size {size}: every not-yet-achieved and every borderline submission is included",
             s.picks.len(),
             s.over_size
         );

@@ -1,7 +1,10 @@
 //! The moderation sample: which submissions a second marker looks at.
 //!
 //! In this order: **every** not-yet-achieved submission (a learner told "not yet" deserves a
-//! second look), then the achieved ones **nearest the outcome boundary** (fewest levels above
+//! second look), then **every** achieved submission with a **borderline** criterion (one whose
+//! measures sit within the rubric's `[borderline]` margins of a level's threshold, so that
+//! peermark's level there is uncertain), then the other achieved ones **nearest the outcome
+//! boundary** (fewest levels above
 //! what the outcome rule needs, then most criteria right at it, then the lowest score), then a
 //! **stratified random rest**: the remaining achieved submissions grouped by score band
 //! (tenths of the maximum score), each band given its proportional share of the places (largest
@@ -9,10 +12,10 @@
 //! same sample on every platform. Submissions that could not be marked are not sampled (they
 //! are marked by hand; the report lists them).
 //!
-//! When there are more not-yet-achieved submissions than places, the sample holds all of them
-//! and [`Sample::over_size`] says by how many it exceeds the size asked for.
+//! When there are more not-yet-achieved and borderline submissions than places, the sample
+//! holds all of them and [`Sample::over_size`] says by how many it exceeds the size asked for.
 
-use peermark_engine::result::{MarkResult, Outcome, Status};
+use peermark_engine::result::{BorderlineUnit, MarkResult, Outcome, Status};
 use peermark_engine::rubric::spec::ModerationSpec;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -36,6 +39,9 @@ pub struct Candidate {
     /// Sum of the criteria's maximum points.
     pub max_score: f64,
     pub levels: BTreeMap<String, u8>,
+    /// The borderline criteria (the result's `borderline`), each described for the second
+    /// marker: `recovery_concepts: concepts 5 near 6 (level 3 across it)`.
+    pub borderline: Vec<String>,
 }
 
 impl From<&MarkResult> for Candidate {
@@ -47,7 +53,52 @@ impl From<&MarkResult> for Candidate {
             score: r.score,
             max_score: r.criteria.iter().map(|c| c.max_points).sum(),
             levels: r.criteria.iter().map(|c| (c.id.clone(), c.level)).collect(),
+            borderline: r
+                .borderline
+                .iter()
+                .map(|id| {
+                    let why = r.criteria.iter().find(|c| &c.id == id).and_then(|c| {
+                        c.borderline.first().map(|b| {
+                            let unit = match b.unit {
+                                BorderlineUnit::Words => "words",
+                                BorderlineUnit::Count => "count",
+                                BorderlineUnit::Share => "share",
+                            };
+                            (
+                                b.measure.clone(),
+                                b.value,
+                                b.edge,
+                                b.level,
+                                unit.to_string(),
+                            )
+                        })
+                    });
+                    describe(id, why)
+                })
+                .collect(),
         }
+    }
+}
+
+/// `recovery_concepts: concepts 5 near 6 (level 3 across it)`, or the id alone when the
+/// result does not say why.
+fn describe(id: &str, why: Option<(String, f64, f64, u8, String)>) -> String {
+    match why {
+        Some((measure, value, edge, level, unit)) => {
+            let n = |x: f64| {
+                if unit == "share" {
+                    format!("{x:.2}")
+                } else {
+                    format!("{}", x.round() as i64)
+                }
+            };
+            format!(
+                "{id}: {measure} {} near {} (level {level} across it)",
+                n(value),
+                n(edge)
+            )
+        }
+        None => id.to_string(),
     }
 }
 
@@ -61,6 +112,8 @@ struct JsonResult {
     score: Option<f64>,
     #[serde(default)]
     criteria: Vec<JsonCriterion>,
+    #[serde(default)]
+    borderline: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +122,18 @@ struct JsonCriterion {
     level: u8,
     #[serde(default)]
     max_points: f64,
+    #[serde(default)]
+    borderline: Vec<JsonBorderline>,
+}
+
+#[derive(Deserialize)]
+struct JsonBorderline {
+    measure: String,
+    value: f64,
+    edge: f64,
+    level: u8,
+    #[serde(default)]
+    unit: String,
 }
 
 /// Reads the candidates from the text of a `results.json`.
@@ -87,6 +152,18 @@ pub fn candidates_from_json(text: &str) -> Result<Vec<Candidate>, serde_json::Er
             score: r.score,
             max_score: r.criteria.iter().map(|c| c.max_points).sum(),
             levels: r.criteria.iter().map(|c| (c.id.clone(), c.level)).collect(),
+            borderline: r
+                .borderline
+                .iter()
+                .map(|id| {
+                    let why = r.criteria.iter().find(|c| &c.id == id).and_then(|c| {
+                        c.borderline
+                            .first()
+                            .map(|b| (b.measure.clone(), b.value, b.edge, b.level, b.unit.clone()))
+                    });
+                    describe(id, why)
+                })
+                .collect(),
         })
         .collect())
 }
@@ -95,6 +172,7 @@ pub fn candidates_from_json(text: &str) -> Result<Vec<Candidate>, serde_json::Er
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reason {
     NotYetAchieved,
+    Borderline,
     Boundary,
     Random,
 }
@@ -103,6 +181,7 @@ impl Reason {
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::NotYetAchieved => "not_yet_achieved",
+            Reason::Borderline => "borderline",
             Reason::Boundary => "boundary",
             Reason::Random => "random",
         }
@@ -127,7 +206,8 @@ pub struct Sample {
     /// The size asked for.
     pub size: usize,
     pub seed: u64,
-    /// Places beyond `size` taken because every not-yet-achieved submission is included.
+    /// Places beyond `size` taken because every not-yet-achieved and every borderline
+    /// submission is included.
     pub over_size: usize,
 }
 
@@ -236,25 +316,44 @@ pub fn select(
                 .filter(|(id, need)| c.levels.get(*id).copied().unwrap_or(0) < **need)
                 .map(|(id, _)| id.clone())
                 .collect();
+            let mut detail = format!("below the rule: {}", level_list(c, &short, achieved_when));
+            if !c.borderline.is_empty() {
+                detail.push_str(&format!("; borderline: {}", c.borderline.join(" \u{b7} ")));
+            }
             Pick {
                 submission: c.submission.clone(),
                 reason: Reason::NotYetAchieved,
                 outcome: c.outcome,
                 score: c.score,
-                detail: format!("below the rule: {}", level_list(c, &short, achieved_when)),
+                detail,
             }
         })
         .collect();
-    let over_size = picks.len().saturating_sub(size);
-    let places = size.saturating_sub(picks.len());
 
-    // 2. Achieved, nearest the boundary: half the remaining places (rounded up).
+    // 2. Every achieved submission with a borderline criterion, nearest the outcome boundary
+    // first.
     let mut achieved: Vec<Ranked> = marked
         .iter()
         .filter(|c| c.outcome == Some(Outcome::Achieved))
         .map(|c| (*c, margin(c, achieved_when)))
         .collect();
     achieved.sort_by_key(|(c, (m, n, _))| (*m, std::cmp::Reverse(*n), score_key(c)));
+    let (borderline, achieved): (Vec<Ranked>, Vec<Ranked>) = achieved
+        .into_iter()
+        .partition(|(c, _)| !c.borderline.is_empty());
+    for (c, _) in &borderline {
+        picks.push(Pick {
+            submission: c.submission.clone(),
+            reason: Reason::Borderline,
+            outcome: c.outcome,
+            score: c.score,
+            detail: format!("borderline: {}", c.borderline.join(" \u{b7} ")),
+        });
+    }
+    let over_size = picks.len().saturating_sub(size);
+    let places = size.saturating_sub(picks.len());
+
+    // 3. Achieved, nearest the boundary: half the remaining places (rounded up).
     let boundary = places.div_ceil(2).min(achieved.len());
     for (c, (m, _, at)) in &achieved[..boundary] {
         let detail = if *m == 0 {
@@ -274,7 +373,7 @@ pub fn select(
         });
     }
 
-    // 3. Stratified random rest over score bands, proportional allocation.
+    // 4. Stratified random rest over score bands, proportional allocation.
     let rest_places = places - boundary;
     let pool: Vec<&Candidate> = achieved[boundary..].iter().map(|(c, _)| *c).collect();
     let mut strata: BTreeMap<usize, Vec<&Candidate>> = BTreeMap::new();
@@ -386,6 +485,7 @@ mod tests {
             levels: [("a".to_string(), a), ("b".to_string(), b)]
                 .into_iter()
                 .collect(),
+            borderline: Vec::new(),
         }
     }
 
@@ -406,6 +506,7 @@ mod tests {
             score: None,
             max_score: 0.0,
             levels: BTreeMap::new(),
+            borderline: Vec::new(),
         });
         v
     }
@@ -504,6 +605,78 @@ mod tests {
         let c = candidates_from_json(&text).unwrap();
         assert_eq!(c[0], Candidate::from(&r));
         assert!(!c[1].marked);
+    }
+
+    #[test]
+    fn every_borderline_submission_is_in_the_sample_after_the_not_yet_achieved() {
+        let mut v = cohort();
+        // Three achieved submissions far from the outcome boundary, but borderline.
+        for id in ["s05", "s17", "s33"] {
+            let c = v.iter_mut().find(|c| c.submission == id).unwrap();
+            c.borderline = vec![format!("a: concepts 5 near 6 (level 3 across it)")];
+        }
+        // A not-yet-achieved one that is also borderline says so in its detail.
+        v[0].borderline = vec!["a".into()];
+        let s = select(&v, &rule(), 8, 7);
+        let reasons: Vec<Reason> = s.picks.iter().map(|p| p.reason).collect();
+        assert_eq!(&reasons[..2], &[Reason::NotYetAchieved; 2]);
+        assert_eq!(
+            s.picks[0].detail,
+            "below the rule: a 1 (needs 2); borderline: a"
+        );
+        assert_eq!(&reasons[2..5], &[Reason::Borderline; 3]);
+        let mut ids: Vec<&str> = s.picks[2..5]
+            .iter()
+            .map(|p| p.submission.as_str())
+            .collect();
+        ids.sort();
+        assert_eq!(ids, ["s05", "s17", "s33"]);
+        assert_eq!(
+            s.picks[2].detail,
+            "borderline: a: concepts 5 near 6 (level 3 across it)"
+        );
+        // The places left go to the boundary and the random draw as before, never twice.
+        assert_eq!(
+            &reasons[5..],
+            &[Reason::Boundary, Reason::Boundary, Reason::Random]
+        );
+        let mut all: Vec<&str> = s.picks.iter().map(|p| p.submission.as_str()).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 8);
+        assert_eq!(s.over_size, 0);
+        // Fewer places than not-yet-achieved and borderline submissions: all of them still.
+        let s = select(&v, &rule(), 3, 7);
+        assert_eq!(s.picks.len(), 5);
+        assert_eq!(s.over_size, 2);
+        assert!(s.picks.iter().all(|p| p.reason != Reason::Boundary));
+        let csv = sample_csv(&s);
+        assert!(csv.contains("\ns05,borderline,achieved,"), "{csv}");
+    }
+
+    #[test]
+    fn reads_borderline_from_results_json() {
+        use peermark_engine::result::{Borderline, BorderlineUnit};
+        let mut r = peermark_engine::fixtures::marked_result();
+        r.criteria[1].borderline = vec![Borderline {
+            measure: "lapses".into(),
+            value: 1.0,
+            edge: 0.0,
+            level: 3,
+            unit: BorderlineUnit::Count,
+            advice: "Rework the phrase.".into(),
+        }];
+        r.borderline = vec!["recovery_language".into()];
+        let text = serde_json::to_string(&vec![r.clone()]).unwrap();
+        let c = candidates_from_json(&text).unwrap();
+        assert_eq!(c[0], Candidate::from(&r));
+        assert_eq!(
+            c[0].borderline,
+            ["recovery_language: lapses 1 near 0 (level 3 across it)"]
+        );
+        // Results from before borderline existed read as not borderline.
+        let old = text.replace("\"borderline\":[\"recovery_language\"],", "");
+        assert!(candidates_from_json(&old).unwrap()[0].borderline.is_empty());
     }
 
     #[test]

@@ -338,11 +338,8 @@ pub struct NewRow<'a> {
     pub assessor: &'a str,
 }
 
-/// Appends one row to `overrides.csv`, creating the file with its header when it does not
-/// exist. Never truncates or rewrites: the file is opened for appending only, and the row
-/// (with a line break first when the file lacks a trailing one) goes in one write. Keeps the
-/// file's line endings (CRLF when a spreadsheet saved it so). Returns the new row's line.
-pub fn append(path: &Path, row: &NewRow) -> Result<u64, OverrideError> {
+/// Checks a new row's reason and assessor: each given, on one line.
+pub fn validate(row: &NewRow) -> Result<(), OverrideError> {
     for (what, text) in [("reason", row.reason), ("assessor", row.assessor)] {
         if text.trim().is_empty() {
             return Err(OverrideError::Invalid(format!(
@@ -360,8 +357,18 @@ pub fn append(path: &Path, row: &NewRow) -> Result<u64, OverrideError> {
             )));
         }
     }
+    Ok(())
+}
+
+/// Appends one row to `overrides.csv`, creating the file with its header when it does not
+/// exist. Never truncates or rewrites: the file is opened for appending only, and the row
+/// (with a line break first when the file lacks a trailing one) goes in one write. Keeps the
+/// file's line endings (CRLF when a spreadsheet saved it so). Returns the new row's line.
+pub fn append(path: &Path, row: &NewRow) -> Result<u64, OverrideError> {
+    validate(row)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| OverrideError::Io {
+        // Private, as every output folder is (0700 unless --shared-output).
+        peermark_files::write::create_dir_all(dir).map_err(|e| OverrideError::Io {
             path: dir.display().to_string(),
             action: "create the folder",
             source: e,
@@ -438,9 +445,15 @@ pub fn append(path: &Path, row: &NewRow) -> Result<u64, OverrideError> {
         &w.into_inner()
             .map_err(|e| OverrideError::Invalid(format!("cannot write the row: {}", e.error())))?,
     );
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
+    let mut open = std::fs::OpenOptions::new();
+    open.append(true).create(true);
+    #[cfg(unix)]
+    if !peermark_files::write::shared_output() {
+        // A new file is the assessor's only (0600), as every output is.
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(0o600);
+    }
+    let mut f = open
         .open(path)
         .map_err(io("open the overrides for appending"))?;
     f.write_all(&buf).map_err(io("append to the overrides"))?;

@@ -33,21 +33,35 @@ const DEFAULT_RUBRIC_FILES: &[(&str, &str)] = &[
 pub fn load_rubric(path: Option<&Path>) -> Result<Rubric, rubric::RubricError> {
     match path {
         Some(p) => rubric::load(p),
-        None => rubric::load_with(
-            Path::new("rubrics").join(DEFAULT_RUBRIC_NAME).as_path(),
-            &|p: &Path| {
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                DEFAULT_RUBRIC_FILES
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, text)| text.to_string())
-                    .ok_or_else(|| {
-                        std::io::Error::new(
-                            std::io::ErrorKind::NotFound,
-                            "not a file of the built-in rubric",
-                        )
-                    })
-            },
-        ),
+        None => load_built_in(),
     }
+}
+
+/// The built-in rubric's files (name, text), as `peermark rubric init` writes them.
+pub fn built_in_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DEFAULT_RUBRIC_FILES
+        .iter()
+        .copied()
+        .chain([("README.md", include_str!("../../../rubrics/README.md"))])
+}
+
+fn load_built_in() -> Result<Rubric, rubric::RubricError> {
+    let mut r = rubric::load_with(
+        Path::new("rubrics").join(DEFAULT_RUBRIC_NAME).as_path(),
+        &|p: &Path| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            DEFAULT_RUBRIC_FILES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| text.to_string())
+                .ok_or_else(|| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "not a file of the built-in rubric",
+                    )
+                })
+        },
+    )?;
+    r.location = crate::result::BUILT_IN.into();
+    Ok(r)
 }

@@ -13,6 +13,7 @@ pub fn rubric() -> RubricRef {
     RubricRef {
         id: "recovery-story-essay".into(),
         sha256: "ab12".into(),
+        path: crate::result::BUILT_IN.into(),
     }
 }
 
@@ -58,6 +59,7 @@ pub fn marked_result() -> MarkResult {
                 next_steps: vec![],
                 descriptor: "A vivid, reflective account of your own recovery journey.".into(),
                 assessor_override: None,
+                borderline: vec![],
             },
             CriterionResult {
                 id: "recovery_language".into(),
@@ -81,10 +83,12 @@ pub fn marked_result() -> MarkResult {
                 descriptor: "Mostly recovery-oriented, with one or two phrases to reconsider."
                     .into(),
                 assessor_override: None,
+                borderline: vec![],
             },
         ],
         score: Some(86.7),
         outcome: Some(Outcome::Achieved),
+        borderline: vec![],
         lapses: vec![LanguageLapse {
             rule: "L56".into(),
             text: "committed suicide".into(),

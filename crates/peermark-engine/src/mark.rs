@@ -69,6 +69,11 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
             });
         }
     }
+    let borderline = criteria
+        .iter()
+        .filter(|c| !c.borderline.is_empty())
+        .map(|c| c.id.clone())
+        .collect();
     let mut safeguarding = Vec::new();
     let mut assessor_notes = Vec::new();
     for flag in flags {
@@ -102,6 +107,7 @@ pub fn check_document(rubric: &Rubric, doc: &Document, submission: &str, file: &
         criteria,
         score: Some(score),
         outcome: Some(outcome),
+        borderline,
         lapses,
         notes,
         safeguarding,

@@ -12,7 +12,13 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct RubricRef {
     pub id: String,
     pub sha256: String,
+    /// The rubric file's absolute path, or [`BUILT_IN`]: `sample` and `export` use it when
+    /// no `--rubric` is given.
+    pub path: String,
 }
+
+/// [`RubricRef::path`] of the rubric compiled into peermark.
+pub const BUILT_IN: &str = "built-in";
 
 /// A quoted stretch of the essay and where it is.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -47,6 +53,50 @@ pub struct CriterionResult {
     /// theirs and `override.proposed_level` is peermark's proposal.
     #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
     pub assessor_override: Option<Override>,
+    /// Why the level is borderline (the rubric's `[borderline]` margins): each measure whose
+    /// value sits that close to a level's threshold, the nearest first; empty when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub borderline: Vec<Borderline>,
+}
+
+/// One measure that puts a criterion's level within peermark's uncertainty: moved by the
+/// rubric's margin (the word count: across a range edge it is that close to), it would give
+/// the criterion another level.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Borderline {
+    /// The measure, as the rubric names it (for the word count, the `length` measure).
+    pub measure: String,
+    /// What it is for this essay.
+    pub value: f64,
+    /// The threshold it is close to, in the same units (words for the word count).
+    pub edge: f64,
+    /// The level the criterion would have on the other side of `edge`.
+    pub level: u8,
+    /// `words`, `count` or `share`: how `value` and `edge` read.
+    pub unit: BorderlineUnit,
+    /// The advice of the level rule the measure is close to, filled in: what secures that
+    /// level, or reaches it (for the learner's line; not serialised).
+    #[serde(skip)]
+    pub advice: String,
+}
+
+impl Borderline {
+    /// Whether the other side of the edge is a higher level (the essay is close to the next
+    /// level), rather than a lower one (it meets its level with little to spare).
+    pub fn is_up(&self, level: u8) -> bool {
+        self.level > level
+    }
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BorderlineUnit {
+    /// Body words, against the rubric's word range.
+    Words,
+    /// A count of the measure's own (paragraphs, concepts, sources, lapses…).
+    Count,
+    /// A share between 0 and 1.
+    Share,
 }
 
 /// A language finding (a counted lapse, or a note).
@@ -198,6 +248,9 @@ pub struct MarkResult {
     pub criteria: Vec<CriterionResult>,
     pub score: Option<f64>,
     pub outcome: Option<Outcome>,
+    /// The criteria whose level is borderline (`criteria[].borderline` says why), in rubric
+    /// order; empty when none.
+    pub borderline: Vec<String>,
     pub lapses: Vec<LanguageLapse>,
     pub notes: Vec<LanguageNote>,
     pub safeguarding: Vec<SafeguardingCue>,
@@ -237,6 +290,9 @@ impl MarkResult {
             c.feedback = String::new();
             c.next_steps = Vec::new();
             c.descriptor = String::new();
+            for b in &mut c.borderline {
+                b.advice = String::new();
+            }
         }
         for l in &mut self.lapses {
             l.text = String::new();
@@ -266,6 +322,7 @@ impl MarkResult {
             criteria: Vec::new(),
             score: None,
             outcome: None,
+            borderline: Vec::new(),
             lapses: Vec::new(),
             notes: Vec::new(),
             safeguarding: Vec::new(),

@@ -68,6 +68,15 @@ pub fn score(
         } else {
             quotes(c, analysis, doc, withheld)
         };
+        let borderline = rubric
+            .borderline
+            .as_ref()
+            .map(|m| {
+                crate::borderline::borderline(rubric, m, c, &analysis.values, level, &|t| {
+                    fill(t, analysis)
+                })
+            })
+            .unwrap_or_default();
         let next_steps: Vec<String> = next.into_iter().take(2).collect();
         let mut feedback = fill(&c.feedback[level as usize], analysis);
         for (condition, say) in &c.strengths {
@@ -104,6 +113,7 @@ pub fn score(
             next_steps: next_steps.iter().map(|s| fill(s, analysis)).collect(),
             descriptor: c.descriptors[level as usize].clone(),
             assessor_override: None,
+            borderline,
         });
     }
     let outcome = outcome_of(rubric, &results);

@@ -12,14 +12,75 @@
 //!   a safe file name by [`safe_file_name`], and names that meet are told apart by
 //!   [`unique_file_names`].
 
-use std::collections::HashSet;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
 
 static SHARED: AtomicBool = AtomicBool::new(false);
 static COUNTER: AtomicU64 = AtomicU64::new(0);
+/// What every write asks first (the installed guard of `manifest`): `Err` refuses.
+type Check = Box<dyn Fn(&Path) -> Result<(), crate::error::Refused> + Send + Sync>;
+static CHECK: Mutex<Option<Check>> = Mutex::new(None);
+
+/// Sets what every write asks first (`manifest::install` sets the command's guard).
+pub fn set_check(check: Check) {
+    *CHECK.lock().unwrap_or_else(|e| e.into_inner()) = Some(check);
+}
+
+/// Every file written since [`start_recording`], with the SHA-256 of its bytes (hex).
+static RECORDED: Mutex<Option<BTreeMap<PathBuf, String>>> = Mutex::new(None);
+
+/// From now on, remember every file written and the SHA-256 of its bytes (`mark` lists them
+/// in its manifest; see [`crate::manifest`]). The hash is taken as the bytes are written.
+pub fn start_recording() {
+    *RECORDED.lock().unwrap_or_else(|e| e.into_inner()) = Some(BTreeMap::new());
+}
+
+/// The files written since [`start_recording`] (path → SHA-256), and stops recording.
+pub fn take_recorded() -> BTreeMap<PathBuf, String> {
+    RECORDED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .unwrap_or_default()
+}
+
+/// The SHA-256 of `bytes`, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// The SHA-256 of the file at `path`, in lower-case hex.
+pub fn file_sha256(path: &Path) -> io::Result<String> {
+    let mut h = Sha256::new();
+    io::copy(&mut File::open(path)?, &mut h)?;
+    Ok(hex(&h.finalize()))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hash: Sha256,
+}
+
+impl<W: io::Write> io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
 
 /// Sets whether outputs are shared (`--shared-output`: usual modes) or private (the
 /// default: folders `0700`, files `0600`).
@@ -99,7 +160,16 @@ fn write_with(
     write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
     before_rename: impl FnOnce() -> io::Result<()>,
 ) -> io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    if crate::interrupt::interrupted() {
+        return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+    }
+    if let Some(check) = CHECK.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        check(path).map_err(io::Error::other)?;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(
@@ -107,20 +177,33 @@ fn write_with(
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
+    crate::interrupt::in_progress(&tmp);
     let written = (|| {
-        let mut f = io::BufWriter::with_capacity(64 * 1024, create_new(&tmp)?);
+        let mut f = Hashing {
+            inner: io::BufWriter::with_capacity(64 * 1024, create_new(&tmp)?),
+            hash: Sha256::new(),
+        };
         write(&mut f)?;
-        let f = f.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let digest = f.hash.finalize();
+        let f = f
+            .inner
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
         if sync {
             f.sync_all().ok();
         }
         drop(f);
         before_rename()?;
-        fs::rename(&tmp, path)
+        fs::rename(&tmp, path)?;
+        if let Some(r) = RECORDED.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            r.insert(path.to_path_buf(), hex(&digest));
+        }
+        Ok(())
     })();
     if written.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    crate::interrupt::done(&tmp);
     written
 }
 

@@ -44,7 +44,19 @@ pub struct Discovery {
 /// (`strong-docx`). Should even that collide (the same relative path under two input
 /// folders), later files get `-2`, `-3`, … so that every id is unique.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, IngestError> {
-    let mut w = Walker::default();
+    discover_skipping(paths, None)
+}
+
+/// [`discover`], also skipping (and listing) each folder below the top for which
+/// `output_folder` says it holds peermark's outputs (the binary asks the manifest).
+pub fn discover_skipping(
+    paths: &[PathBuf],
+    output_folder: Option<fn(&Path) -> bool>,
+) -> Result<Discovery, IngestError> {
+    let mut w = Walker {
+        output_folder,
+        ..Walker::default()
+    };
     for arg in paths {
         let walk_error = |e: std::io::Error| IngestError::Walk {
             path: arg.clone(),
@@ -157,6 +169,8 @@ struct Walker {
     extras: Vec<Extra>,
     /// The container of the files being found now.
     container: String,
+    /// Whether a folder holds peermark's outputs (by its manifest).
+    output_folder: Option<fn(&Path) -> bool>,
 }
 
 /// Whether a folder's entries are `peermark mark`'s output: a gradebook beside its results.
@@ -240,6 +254,10 @@ impl Walker {
                     Ok(entries) if is_marked_folder(&entries) => self.skip(
                         shown,
                         "a folder peermark marked into (gradebook.csv beside results.json): its sheets are not submissions",
+                    ),
+                    Ok(_) if self.output_folder.is_some_and(|f| f(&path)) => self.skip(
+                        shown,
+                        "a folder peermark marked into (its manifest lists mark's outputs): its sheets are not submissions",
                     ),
                     Ok(entries) => self.walk(&path, entries, &rel, root),
                     Err(e) => self.skip(

@@ -31,7 +31,7 @@ mod text_size;
 mod zipxml;
 
 pub use archive::{Archive, Member};
-pub use discover::{discover, Discovery, Skipped};
+pub use discover::{discover, discover_skipping, Discovery, Skipped};
 pub use docx::read_docx_mapped;
 pub use docx_map::{DocxMap, MappedDocx};
 pub use error::IngestError;

@@ -82,6 +82,7 @@ enum CueKind {
     Prep,
     Expletive,
     ThingPronoun,
+    ThingNoun,
 }
 
 impl CueKind {
@@ -116,6 +117,7 @@ impl CueKind {
             "prepositions" => CueKind::Prep,
             "expletives" => CueKind::Expletive,
             "thing_pronouns" => CueKind::ThingPronoun,
+            "thing_nouns" => CueKind::ThingNoun,
             _ => unreachable!("unknown frame list {name}"),
         }
     }
@@ -142,6 +144,7 @@ impl CueKind {
             CueKind::Prep => PREP,
             CueKind::Expletive => EXPL,
             CueKind::ThingPronoun => THING,
+            CueKind::ThingNoun => THING_NOUN,
             _ => 0,
         }
     }
@@ -166,6 +169,8 @@ const COORD: u32 = 1 << 15;
 const PREP: u32 = 1 << 16;
 const EXPL: u32 = 1 << 17;
 const THING: u32 = 1 << 18;
+/// A noun for a thing, an animal or an activity (a content word).
+const THING_NOUN: u32 = 1 << 19;
 /// Marks of words that do not make a preceding term attributive ("crazy people", "crazy and").
 /// Quantifiers such as "few" (other_reference) do: "a crazy few months".
 const NOT_CONTENT: u32 = FIRST
@@ -703,6 +708,9 @@ impl RuleSet {
         if self.cue_adjacent(CueKind::Negation, p, h, NEGATION_GAP) {
             return Some((Frame::Negated, code));
         }
+        if self.list_negated(p, h, p.tokens.partition_point(|t| t.end <= clause_start)) {
+            return Some((Frame::Negated, code));
+        }
         // Who the term is said of, when it is a predicate ("my sponsor has been an …") or an
         // object ("I met an …"); a negative subject ("None of the people … are …") negates it.
         let lo = p.tokens.partition_point(|t| t.end <= clause_start);
@@ -752,7 +760,11 @@ impl RuleSet {
         if about_people && p.attributive_on_thing(h) {
             return None;
         }
-        let who = if rule.self_scope == SelfScope::Phrase {
+        // A label said of a thing ("the printer is a basket case", "my cat is a maniac") is
+        // about no person, whatever the rule's self scope.
+        let labels_person = about_people || rule.person_noun;
+        let said_of_thing = labels_person && who == Who::Thing && p.subject_head_is_thing(h, lo);
+        let who = if rule.self_scope == SelfScope::Phrase || said_of_thing {
             who
         } else {
             Who::Unknown
@@ -760,7 +772,7 @@ impl RuleSet {
         let referent = match who {
             Who::Writer => Some(Referent::Writer),
             Who::Person => Some(Referent::Other),
-            Who::Thing if about_people => return None,
+            Who::Thing if about_people || said_of_thing => return None,
             Who::Thing => Some(Referent::Other),
             Who::Negative | Who::Unknown => {
                 p.referent(h, rule.self_scope, &sentence, clause_start, &masked)
@@ -781,6 +793,52 @@ impl RuleSet {
             Referent::Writer => (Frame::OwnVoiceSelf, code),
             Referent::Other => (Frame::OwnVoiceOther, code),
         })
+    }
+
+    /// A later item of a list whose first item is negated: "never loonies, maniacs or
+    /// lunatics", "not a jakey or a wino", "nobody there was X, Y or a Z". The negation of the
+    /// first item reaches every item joined to it by commas, "or", "nor" or "and".
+    fn list_negated(&self, p: &Para, h: &Range<usize>, lo: usize) -> bool {
+        let mut k = p.tokens.partition_point(|t| t.end <= h.start);
+        for _ in 0..6 {
+            // The item's own determiner ("or a wino").
+            if k > lo && p.marks[k - 1] & DET != 0 && p.adjacent(k - 1, k) {
+                k -= 1;
+            }
+            if k < lo + 2 {
+                return false;
+            }
+            let gap = p.text[p.tokens[k - 1].end..p.tokens[k].start].trim();
+            let end = if gap == "," {
+                k - 1
+            } else if gap.is_empty() && p.marks[k - 1] & COORD != 0 {
+                let before = p.text[p.tokens[k - 2].end..p.tokens[k - 1].start].trim();
+                if !before.is_empty() && before != "," {
+                    return false;
+                }
+                k - 2
+            } else {
+                return false;
+            };
+            // The earlier item: up to three words back to a determiner, a comma or a negation.
+            let mut start = end;
+            while start > lo
+                && end - start < 2
+                && p.adjacent(start - 1, start)
+                && p.marks[start - 1] & (COORD | DET | NEG) == 0
+                && p.is_content(start - 1)
+            {
+                start -= 1;
+            }
+            let item = p.tokens[start].start..p.tokens[end].end;
+            if self.cue_adjacent(CueKind::Negation, p, &item, NEGATION_GAP + 1)
+                || p.who(&item, lo, true) == Who::Negative
+            {
+                return true;
+            }
+            k = start;
+        }
+        false
     }
 
     /// A cue of `kind` before the term within `reach` words, starting at or after
@@ -1162,6 +1220,27 @@ impl Para<'_> {
             }
         }
         false
+    }
+
+    /// Whether the subject of the clause before the term has a thing noun for its head: the
+    /// last word of its first noun phrase, before any preposition ("the printer in the
+    /// college", "our legacy payroll system", "my cat"; not "the group", "one moderator on
+    /// that forum").
+    fn subject_head_is_thing(&self, h: &Range<usize>, lo: usize) -> bool {
+        let first = self.tokens.partition_point(|t| t.end <= h.start);
+        let Some(det) =
+            (lo..first).find(|&k| self.marks[k] & (DET | FIRST_POSS | OTHER_POSS | QUANT) != 0)
+        else {
+            return false;
+        };
+        let mut head = None;
+        for k in det + 1..first {
+            if !self.adjacent(k - 1, k) || !self.is_content(k) || self.marks[k] & PERSON != 0 {
+                break;
+            }
+            head = Some(k);
+        }
+        head.is_some_and(|k| self.marks[k] & THING_NOUN != 0)
     }
 
     /// Only whitespace between token `a` and the next token `b`.

@@ -178,6 +178,10 @@ pub struct FrameCues {
     /// Extension: pronouns for things, not people ("it", "this", "what"): "what looked like …"
     /// is said of a thing.
     pub thing_pronouns: Vec<String>,
+    /// Extension: nouns for things, animals and activities, never people ("printer", "cat",
+    /// "garden", "cooking"): a person label said of one ("the printer is a basket case") is
+    /// about no one.
+    pub thing_nouns: Vec<String>,
 }
 
 impl FrameCues {
@@ -218,6 +222,7 @@ impl FrameCues {
             &mut self.prepositions,
             &mut self.expletives,
             &mut self.thing_pronouns,
+            &mut self.thing_nouns,
         ]
     }
 
@@ -252,11 +257,12 @@ impl FrameCues {
             self.prepositions,
             self.expletives,
             self.thing_pronouns,
+            self.thing_nouns,
         ]
     }
 
     /// The lists with their names, in a fixed order.
-    pub(crate) fn named(&self) -> [(&'static str, &Vec<String>); 29] {
+    pub(crate) fn named(&self) -> [(&'static str, &Vec<String>); 30] {
         [
             ("reporting", &self.reporting),
             ("reporting_active", &self.reporting_active),
@@ -287,6 +293,7 @@ impl FrameCues {
             ("prepositions", &self.prepositions),
             ("expletives", &self.expletives),
             ("thing_pronouns", &self.thing_pronouns),
+            ("thing_nouns", &self.thing_nouns),
         ]
     }
 }

@@ -2,7 +2,7 @@
 //! `DIR/moodle-feedback.zip` for "Upload multiple feedback files in a zip".
 
 use super::rawcsv::RawCsv;
-use super::{ExportError, ReadResult};
+use super::{ExportError, LevelDescriptors, ReadCriterion, ReadOverride, ReadResult};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,9 @@ pub struct MoodleExport {
     pub scale: Option<String>,
     /// The support line that ends every learner's feedback.
     pub support_line: String,
+    /// The rubric's level descriptors: what an assessor's level means, for results.json
+    /// that does not hold it.
+    pub descriptors: LevelDescriptors,
 }
 
 /// What `export moodle` did.
@@ -45,8 +48,9 @@ pub fn feedback_html(r: &ReadResult, support_line: &str) -> String {
         .collect()
 }
 
-/// The feedback paragraphs: outcome and score, one per criterion (what is there, then the
-/// next step, as the result says it), a pointer to the feedback sheet, the support line.
+/// The feedback paragraphs, from the result after the assessor's overrides: outcome and
+/// score, one per criterion ([`criterion_paragraph`]), a pointer to the feedback sheet, the
+/// support line.
 pub fn feedback_paragraphs(r: &ReadResult, support_line: &str) -> Vec<String> {
     let mut ps = Vec::new();
     let outcome = match r.outcome.as_deref() {
@@ -61,12 +65,7 @@ pub fn feedback_paragraphs(r: &ReadResult, support_line: &str) -> Vec<String> {
         (o, None) => ps.push(format!("Outcome: {o}.")),
     }
     for c in &r.criteria {
-        ps.push(format!(
-            "{} ({}): {}",
-            c.title.trim(),
-            c.level_name.trim(),
-            c.feedback.trim()
-        ));
+        ps.push(criterion_paragraph(c));
     }
     if !r.lapses.is_empty() {
         ps.push(format!(
@@ -79,6 +78,42 @@ pub fn feedback_paragraphs(r: &ReadResult, support_line: &str) -> Vec<String> {
         ps.push(support_line.trim().to_string());
     }
     ps
+}
+
+/// One criterion's paragraph, `Title (Level): …`, the level being the final one:
+/// - not overridden: peermark's feedback (what is there, then the next step);
+/// - the assessor set another level than peermark proposed: their name and reason, and what
+///   their level means (its descriptor). peermark's feedback is left out: it was written for
+///   the level it proposed, and would describe a level the learner was not given;
+/// - the assessor confirmed peermark's level: their name and reason, then peermark's feedback.
+pub fn criterion_paragraph(c: &ReadCriterion) -> String {
+    let mut parts = vec![format!("{} ({}):", c.title.trim(), c.level_name.trim())];
+    match &c.assessor_override {
+        Some(o) if o.changed_level() => {
+            parts.push(assessor_words(o, "set"));
+            if !c.descriptor.trim().is_empty() {
+                parts.push(format!("What this level means: {}", c.descriptor.trim()));
+            }
+        }
+        Some(o) => {
+            parts.push(assessor_words(o, "confirmed"));
+            parts.push(c.feedback.trim().to_string());
+        }
+        None => parts.push(c.feedback.trim().to_string()),
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(" ")
+}
+
+/// "Your assessor set this level. NAME wrote: “reason”", as the feedback sheet says it.
+fn assessor_words(o: &ReadOverride, verb: &str) -> String {
+    let (who, reason) = (o.assessor.trim(), o.reason.trim());
+    match (who.is_empty(), reason.is_empty()) {
+        (false, false) => format!("Your assessor {verb} this level. {who} wrote: “{reason}”"),
+        (true, false) => format!("Your assessor {verb} this level and wrote: “{reason}”"),
+        (false, true) => format!("Your assessor, {who}, {verb} this level."),
+        (true, true) => format!("Your assessor {verb} this level."),
+    }
 }
 
 /// Escapes text for HTML (`&`, `<`, `>`, `"`, `'`); line breaks inside a paragraph become
@@ -129,7 +164,9 @@ pub fn parse_scale(s: &str) -> Result<HashMap<String, String>, ExportError> {
 
 /// Fills the worksheet and writes the feedback zip.
 pub fn export(job: &MoodleExport) -> Result<MoodleSummary, ExportError> {
-    let results = super::read_results(&job.results)?;
+    let mut results = super::read_results(&job.results)?;
+    job.descriptors.fill(&mut results);
+    let stems = super::sheet_stems(&results);
     let bytes = super::read_input(&job.worksheet, "grading worksheet")?;
     let shown = job.worksheet.display().to_string();
     let csv = RawCsv::parse(bytes);
@@ -259,7 +296,7 @@ pub fn export(job: &MoodleExport) -> Result<MoodleSummary, ExportError> {
         .map_err(|e| ExportError(e.to_string()))?;
     summary.out = out;
 
-    let (zip, zipped) = feedback_zip(&moodle, &names, &job.results)?;
+    let (zip, zipped) = feedback_zip(&moodle, &names, &job.results, &stems)?;
     summary.zip = zip;
     summary.zipped = zipped;
     Ok(summary)
@@ -277,7 +314,8 @@ pub fn feedback_file_name(full_name: &str, participant: &str, sheet: &str) -> St
 }
 
 /// Writes `DIR/moodle-feedback.zip` with every marked Moodle learner's feedback sheets
-/// (`feedback/<submission>.md`, and `.docx` where present). Names come from the worksheet
+/// (`feedback/<sheet stem>.md`, and `.docx` where present; stems as `mark` named them, see
+/// [`super::sheet_stems`]). Names come from the worksheet
 /// (else the results; else "Participant"). A participant with several marked submissions
 /// (two downloads marked together) gets every sheet: taken in submission order, the first
 /// submission's are `…_feedback.md`, the second's `…_feedback-2.md`, and so on. Returns the
@@ -286,6 +324,7 @@ fn feedback_zip(
     moodle: &[&ReadResult],
     names: &HashMap<String, String>,
     dir: &Path,
+    stems: &HashMap<String, String>,
 ) -> Result<(Option<PathBuf>, usize), ExportError> {
     // Marked learners only, as in the worksheet: a learner whose file could not be read is
     // marked by hand, and their sheet would only say so.
@@ -304,11 +343,9 @@ fn feedback_zip(
             .cloned()
             .or_else(|| r.learner.clone())
             .unwrap_or_else(|| "Participant".to_string());
-        let stem = peermark_report::sheet_file_stem(&r.submission);
         let sheets: Vec<(&str, PathBuf)> = ["md", "docx"]
             .into_iter()
-            .map(|ext| (ext, dir.join("feedback").join(format!("{stem}.{ext}"))))
-            .filter(|(_, p)| p.is_file())
+            .filter_map(|ext| Some((ext, super::sheet_path(dir, stems, &r.submission, ext)?)))
             .collect();
         if sheets.is_empty() {
             continue;
@@ -375,8 +412,10 @@ mod tests {
                 level_name: "Achieved".into(),
                 feedback: "You tell your story <openly> & \"honestly\".\nNext, say what helped."
                     .into(),
+                ..Default::default()
             }],
             lapses: vec![serde_json::json!({})],
+            ..Default::default()
         }
     }
 
@@ -390,6 +429,69 @@ mod tests {
              <p>Your feedback sheet lists 1 phrase to reconsider, each with other words you could use.</p>\
              <p>Support is there: Samaritans 116 123.</p>"
         );
+    }
+
+    fn overridden(level: u8, proposed: u8) -> ReadCriterion {
+        ReadCriterion {
+            id: "structure".into(),
+            title: "Structure and academic conventions".into(),
+            level: Some(level),
+            level_name: "Achieved".into(),
+            descriptor: "Within the acceptable range, with an introduction.".into(),
+            feedback: "The length is far from what the assignment asks for.".into(),
+            assessor_override: Some(ReadOverride {
+                level,
+                proposed_level: proposed,
+                reason: "Your headings were lost in conversion; the structure is clear.".into(),
+                assessor: "J. Rivera".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_level_the_assessor_set_is_told_in_their_words_not_the_proposals() {
+        assert_eq!(
+            criterion_paragraph(&overridden(2, 0)),
+            "Structure and academic conventions (Achieved): Your assessor set this level. \
+             J. Rivera wrote: “Your headings were lost in conversion; the structure is clear.” \
+             What this level means: Within the acceptable range, with an introduction."
+        );
+        // Without a descriptor (results from another rubric): the assessor's words alone,
+        // still never the proposal's feedback.
+        let mut c = overridden(2, 0);
+        c.descriptor.clear();
+        let p = criterion_paragraph(&c);
+        assert!(p.ends_with("the structure is clear.”"), "{p}");
+        assert!(!p.contains("far from"), "{p}");
+    }
+
+    #[test]
+    fn a_level_the_assessor_confirmed_keeps_the_feedback_and_adds_their_reason() {
+        assert_eq!(
+            criterion_paragraph(&overridden(2, 2)),
+            "Structure and academic conventions (Achieved): Your assessor confirmed this level. \
+             J. Rivera wrote: “Your headings were lost in conversion; the structure is clear.” \
+             The length is far from what the assignment asks for."
+        );
+        let mut c = overridden(2, 2);
+        c.assessor_override.as_mut().unwrap().assessor.clear();
+        assert!(criterion_paragraph(&c)
+            .contains("Your assessor confirmed this level and wrote: “Your headings"));
+        c.assessor_override.as_mut().unwrap().reason.clear();
+        c.assessor_override.as_mut().unwrap().assessor = "J. Rivera".into();
+        assert!(criterion_paragraph(&c)
+            .contains("(Achieved): Your assessor, J. Rivera, confirmed this level. The length"));
+    }
+
+    #[test]
+    fn the_comments_cell_is_written_from_the_result_after_overrides() {
+        let mut r = result();
+        r.criteria.push(overridden(2, 0));
+        let html = feedback_html(&r, "");
+        assert!(html.contains("<p>Structure and academic conventions (Achieved): Your assessor set this level. J. Rivera wrote: “Your headings were lost in conversion; the structure is clear.” What this level means: Within the acceptable range, with an introduction.</p>"), "{html}");
+        assert!(!html.contains("far from"), "{html}");
+        // The criterion not overridden is as before.
+        assert!(html.contains("<p>Personal recovery story (Achieved): You tell your story"));
     }
 
     #[test]
@@ -426,7 +528,9 @@ mod tests {
             sub("moodle-2", "2"),
         );
         // Given out of order: numbered in submission order all the same.
-        let (path, zipped) = feedback_zip(&[&d, &c, &b, &a], &HashMap::new(), dir.path()).unwrap();
+        let stems = crate::sheet_stems(&[a.clone(), b.clone(), c.clone(), d.clone()]);
+        let (path, zipped) =
+            feedback_zip(&[&d, &c, &b, &a], &HashMap::new(), dir.path(), &stems).unwrap();
         let mut z = zip::ZipArchive::new(std::fs::File::open(path.unwrap()).unwrap()).unwrap();
         let mut got = BTreeMap::new();
         for i in 0..z.len() {

@@ -1,8 +1,10 @@
 //! `DIR/gradebook.csv`: one row per submission, for course leads and LMS imports.
 //!
 //! Columns (`cli.md`): `submission,learner,learner_id,file,words,<criterion ids in rubric order>,score,outcome,
-//! lapses,status,message`, then `overridden` (the criteria the assessor set, `;`-separated).
-//! Programs read columns by name, so later issues may add columns.
+//! lapses,status,message`, then `overridden` (the criteria the assessor set, `;`-separated) and
+//! `borderline` (the criteria whose level is within the rubric's `[borderline]` margins of a
+//! boundary, `;`-separated, in rubric order; empty when none). Programs read columns by name,
+//! so later issues may add columns — at the end, so that existing imports keep working.
 
 use crate::exporter::Exporter;
 use crate::exporter::ReportContext;
@@ -46,6 +48,7 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
     header.extend(ctx.criteria.iter().map(|(id, _)| id.as_str()));
     header.extend(["score", "outcome", "lapses", "status", "message"]);
     header.push("overridden");
+    header.push("borderline");
     w.write_record(&header)?;
 
     for r in results {
@@ -80,6 +83,7 @@ fn try_gradebook_csv(results: &[MarkResult], ctx: &ReportContext) -> Result<Stri
         // LMS rows, the learner's other files and lateness.
         row.push(safe_cell(r.message.as_deref().unwrap_or_default()));
         row.push(peermark_cohort::overrides::overridden_ids(r).join(";"));
+        row.push(safe_cell(&r.borderline.join(";")));
         w.write_record(&row)?;
     }
 
@@ -97,7 +101,7 @@ mod tests {
         let csv = gradebook_csv(&[], &context());
         assert_eq!(
             csv,
-            "submission,learner,learner_id,file,words,personal_story,recovery_language,score,outcome,lapses,status,message,overridden\n"
+            "submission,learner,learner_id,file,words,personal_story,recovery_language,score,outcome,lapses,status,message,overridden,borderline\n"
         );
     }
 
@@ -108,11 +112,11 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[1],
-            "e01,,,cohort/e01.txt,1512,3,2,86.7,achieved,1,marked,,"
+            "e01,,,cohort/e01.txt,1512,3,2,86.7,achieved,1,marked,,,"
         );
         assert_eq!(
             lines[2],
-            "e02,,,cohort/e02.docx,,,,,,,error,e02.docx is not a readable Word file; save it again and resubmit,"
+            "e02,,,cohort/e02.docx,,,,,,,error,e02.docx is not a readable Word file; save it again and resubmit,,"
         );
         assert!(!csv.contains('\r'));
         assert!(csv.ends_with('\n'));
@@ -132,7 +136,7 @@ mod tests {
             "{}",
             lines[1]
         );
-        assert!(lines[2].ends_with(",error,'@SUM(A1),"), "{}", lines[2]);
+        assert!(lines[2].ends_with(",error,'@SUM(A1),,"), "{}", lines[2]);
     }
 
     #[test]
@@ -142,7 +146,7 @@ mod tests {
         let csv = gradebook_csv(&[r], &context());
         assert_eq!(
             csv.lines().nth(1).unwrap(),
-            "e01,,,cohort/e01.txt,1512,3,,86.7,achieved,1,marked,,"
+            "e01,,,cohort/e01.txt,1512,3,,86.7,achieved,1,marked,,,"
         );
     }
 
@@ -162,6 +166,37 @@ mod tests {
             .lines()
             .nth(1)
             .unwrap()
-            .ends_with(",marked,,personal_story;recovery_language"));
+            .ends_with(",marked,,personal_story;recovery_language,"));
+    }
+
+    #[test]
+    fn borderline_names_the_criteria_at_the_end_of_the_row() {
+        let mut r = marked_result();
+        r.borderline = vec!["personal_story".into(), "recovery_language".into()];
+        let csv = gradebook_csv(&[r, error_result()], &context());
+        let lines: Vec<&str> = csv.lines().collect();
+        // The last column, after every column programs and LMS imports already read.
+        assert!(lines[0].ends_with(",message,overridden,borderline"));
+        assert!(
+            lines[1].ends_with(",marked,,,personal_story;recovery_language"),
+            "{}",
+            lines[1]
+        );
+        // Empty when none, and for a file that could not be marked.
+        assert!(lines[2].ends_with(
+            ",error,e02.docx is not a readable Word file; save it again and resubmit,,"
+        ));
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap())
+            .collect();
+        let header = csv::Reader::from_reader(csv.as_bytes())
+            .headers()
+            .unwrap()
+            .clone();
+        let at = header.iter().position(|h| h == "borderline").unwrap();
+        assert_eq!(at, header.len() - 1);
+        assert_eq!(&rows[0][at], "personal_story;recovery_language");
+        assert_eq!(&rows[1][at], "");
     }
 }

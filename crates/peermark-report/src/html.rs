@@ -160,6 +160,7 @@ code { font: 13px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace
 .badge { display: inline-block; font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 999px; white-space: nowrap; }
 .b-not_yet_achieved { background: #fdebd0; color: #7a4a00; }
 .b-achieved { background: #d7f0ec; color: #11584f; }
+.b-borderline { background: #fbe4ef; color: #7a2350; }
 .b-boundary { background: #e3ecf6; color: #1f4f78; }
 .b-random { background: #ece8f6; color: #4b3d84; }
 .empty { color: var(--muted); font-style: italic; margin: 6px 0 0; }
@@ -551,7 +552,7 @@ impl CohortReport {
     fn sample_section(&self, results: &[MarkResult]) -> String {
         let s = self.sample(results);
         let mut h = format!(
-            "<section class=\"card\" id=\"moderation\">\n<h2>Moderation sample</h2>\n<p class=\"note\">For second marking: every not-yet-achieved submission, then the achieved ones nearest the outcome boundary, then a random draw across score bands (size {}, seed {}). <code>peermark sample DIR --size {} --seed {}</code> writes the same list as CSV.</p>\n",
+            "<section class=\"card\" id=\"moderation\">\n<h2>Moderation sample</h2>\n<p class=\"note\">For second marking: every not-yet-achieved submission, then every borderline one (a level within peermark's margin of a threshold), then the achieved ones nearest the outcome boundary, then a random draw across score bands (size {}, seed {}). <code>peermark sample DIR --size {} --seed {}</code> writes the same list as CSV.</p>\n",
             s.size, s.seed, s.size, s.seed
         );
         if s.picks.is_empty() {
@@ -561,7 +562,7 @@ impl CohortReport {
         if s.over_size > 0 {
             let _ = writeln!(
                 h,
-                "<p class=\"note\">The sample holds {} submissions, {} more than its size, because every not-yet-achieved submission is included.</p>",
+                "<p class=\"note\">The sample holds {} submissions, {} more than its size, because every not-yet-achieved and every borderline submission is included.</p>",
                 s.picks.len(),
                 s.over_size
             );
@@ -570,6 +571,7 @@ impl CohortReport {
         for p in &s.picks {
             let reason = match p.reason {
                 Reason::NotYetAchieved => "not yet achieved",
+                Reason::Borderline => "borderline",
                 Reason::Boundary => "boundary",
                 Reason::Random => "random",
             };

@@ -157,6 +157,48 @@ fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
 pub(crate) mod fixtures {
     use crate::exporter::ReportContext;
     pub use peermark_engine::fixtures::*;
+    use peermark_engine::result::{Borderline, BorderlineUnit, CriterionResult, MarkResult};
+
+    /// The marked result with two borderline criteria: structure, whose 1,346 counted words
+    /// are 4 short of the range (all else there for Strong), and recovery-oriented language,
+    /// one phrase from Strong.
+    pub fn borderline_result() -> MarkResult {
+        let mut r = marked_result();
+        r.words = Some(1346);
+        r.criteria[1].borderline = vec![Borderline {
+            measure: "lapses".into(),
+            value: 1.0,
+            edge: 0.0,
+            level: 3,
+            unit: BorderlineUnit::Count,
+            advice: "Rework the phrase listed below; when you mean a label others used, put it in quotation marks.".into(),
+        }];
+        let advice = "Bring the body to 1,350–1,650 words (now 1346).";
+        r.criteria.push(CriterionResult {
+            id: "structure".into(),
+            title: "Structure and academic conventions".into(),
+            level: 1,
+            level_name: "Emerging".into(),
+            points: 3.3,
+            max_points: 10.0,
+            evidence: vec![],
+            measures: [("words_in_range".to_string(), 0.0)].into_iter().collect(),
+            feedback: format!("The essay has a shape to build on (1346 words). Next steps: {advice}"),
+            next_steps: vec![advice.into()],
+            descriptor: "Outside the acceptable range, or no recognisable introduction and conclusion, or no citation.".into(),
+            assessor_override: None,
+            borderline: vec![Borderline {
+                measure: "words".into(),
+                value: 1346.0,
+                edge: 1350.0,
+                level: 3,
+                unit: BorderlineUnit::Words,
+                advice: advice.into(),
+            }],
+        });
+        r.borderline = vec!["recovery_language".into(), "structure".into()];
+        r
+    }
 
     pub fn context() -> ReportContext {
         ReportContext {
@@ -210,6 +252,39 @@ mod tests {
             std::fs::read_to_string(dir.path().join("results.json")).unwrap(),
             text
         );
+    }
+
+    #[test]
+    fn borderline_is_listed_with_why_and_without_the_learner_text() {
+        let text = result_json(&borderline_result());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            v["borderline"],
+            serde_json::json!(["recovery_language", "structure"])
+        );
+        // After the outcome, before the language findings.
+        let top = text.find("\n  \"borderline\"").unwrap();
+        assert!(text.find("\n  \"outcome\"").unwrap() < top);
+        assert!(top < text.find("\n  \"lapses\"").unwrap());
+        assert_eq!(
+            v["criteria"][2]["borderline"],
+            serde_json::json!([{ "measure": "words", "value": 1346.0, "edge": 1350.0, "level": 3, "unit": "words" }])
+        );
+        assert_eq!(v["criteria"][1]["borderline"][0]["unit"], "count");
+        // A criterion that is not borderline has no `borderline` field; the result's list is
+        // always there (empty when none, and for a file that could not be marked).
+        assert!(v["criteria"][0].get("borderline").is_none());
+        let plain: serde_json::Value =
+            serde_json::from_str(&result_json(&marked_result())).unwrap();
+        assert_eq!(plain["borderline"], serde_json::json!([]));
+        let err: serde_json::Value = serde_json::from_str(&result_json(&error_result())).unwrap();
+        assert_eq!(err["borderline"], serde_json::json!([]));
+        // The learner's line is built from the advice, which stays out of the JSON.
+        assert!(!text.contains("advice"));
+        // `check --format json` carries it too.
+        let learner: serde_json::Value =
+            serde_json::from_str(&learner_json(&borderline_result(), "support")).unwrap();
+        assert_eq!(learner["borderline"], v["borderline"]);
     }
 
     #[test]

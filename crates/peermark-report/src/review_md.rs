@@ -70,13 +70,21 @@ pub(crate) fn override_plain(
         )
     } else {
         format!(
-            "Your assessor set this level. peermark proposed {}; your assessor, {}, gave {}: “{}”",
-            words(o.proposed_level),
+            "Your assessor set this level. {} gave {}: “{}”",
             o.assessor,
             words(o.level),
             o.reason
         )
     })
+}
+
+/// peermark's feedback for a criterion, unless the assessor set another level: then it was
+/// written for a proposal that no longer stands, and the assessor's reason replaces it.
+pub(crate) fn learner_feedback(c: &CriterionResult) -> Option<&str> {
+    match &c.assessor_override {
+        Some(o) if o.level != o.proposed_level => None,
+        _ => Some(c.feedback.as_str()).filter(|f| !f.trim().is_empty()),
+    }
 }
 
 /// The assessor's mark and reason, under a criterion's heading.
@@ -97,17 +105,13 @@ pub(crate) fn override_note(
             md_text(&o.reason)
         );
     } else {
+        // The learner reads the assessor's level and reason, never the proposal it replaced.
         let _ = writeln!(
             out,
-            "**Your assessor set this level.** peermark proposed {}; your assessor, {}, gave {}: “{}”\n",
-            level_words(ctx, o.proposed_level, top),
+            "**Your assessor set this level.** {} gave {}: “{}”\n",
             md_text(&o.assessor),
             level_words(ctx, o.level, top),
             md_text(&o.reason)
-        );
-        let _ = writeln!(
-            out,
-            "*The feedback below was written for peermark's proposal; your assessor's words come first.*\n"
         );
     }
 }

@@ -9,7 +9,7 @@
 use super::docx_pkg::{self, para, para_runs, RunStyle};
 use crate::exporter::Exporter;
 use crate::exporter::ReportContext;
-use crate::wording::{outcome_words, top_level, word_count_phrase};
+use crate::wording::{borderline_line, outcome_words, top_level, word_count_phrase};
 use peermark_engine::result::{MarkResult, Outcome, Status};
 use peermark_files::output::write_sheet;
 use peermark_files::WriteError;
@@ -220,7 +220,13 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
                     })
                     .collect()
             };
-            let feedback = vec![cell_para(&one_line(&c.feedback), PLAIN)];
+            let mut feedback = Vec::new();
+            if let Some(line) = borderline_line(c, &ctx.level_names) {
+                feedback.push(cell_para(&one_line(&line), BOLD));
+            }
+            if let Some(f) = super::review_md::learner_feedback(c) {
+                feedback.push(cell_para(&one_line(f), PLAIN));
+            }
             row(out, &widths, false, &[first, evidence, feedback]);
         }
         out.push_str("</w:tbl>");
@@ -542,6 +548,19 @@ mod tests {
     fn sheet_snapshot() {
         let bytes = sheet_docx(&marked_result(), &context(), "27 November 2026");
         insta::assert_snapshot!(outline(&document_xml(&bytes)));
+    }
+
+    #[test]
+    fn a_borderline_sheet_says_what_is_close_and_why() {
+        let bytes = sheet_docx(&borderline_result(), &context(), "27 November 2026");
+        let outline = outline(&document_xml(&bytes));
+        assert!(outline.contains(
+            "Normal: Length: 1,346 words counted (the title and reference list are not counted) — below the 1,350–1,650 range."
+        ), "{outline}");
+        // In the feed-forward cell, before the feedback.
+        let line = "TableText: Your mark for structure and academic conventions is close to the next level: your essay has 1,346 counted words, and Strong starts at 1,350.\nTableText: The essay has a shape to build on";
+        assert!(outline.contains(line), "{outline}");
+        assert!(outline.contains("TableText: Your mark for recovery-oriented language is close to the next level: the next step below is all Strong still needs"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use crate::exporter::Exporter;
 use crate::exporter::ReportContext;
 use crate::wording::{
-    md_text, number, or_list, outcome_words, prose, top_level, word_count_phrase,
+    borderline_line, md_text, number, or_list, outcome_words, prose, top_level, word_count_phrase,
 };
 use peermark_engine::result::{MarkResult, Outcome, Status};
 use peermark_files::output::write_sheet;
@@ -170,8 +170,11 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
                 }
                 out.push('\n');
             }
-            if !c.feedback.trim().is_empty() {
-                let _ = writeln!(out, "**Feedback:** {}\n", prose(&c.feedback));
+            if let Some(line) = borderline_line(c, &ctx.level_names) {
+                let _ = writeln!(out, "{}\n", prose(&line));
+            }
+            if let Some(feedback) = super::review_md::learner_feedback(c) {
+                let _ = writeln!(out, "**Feedback:** {}\n", prose(feedback));
             }
         }
     }
@@ -277,6 +280,45 @@ mod tests {
     }
 
     #[test]
+    fn a_borderline_sheet_says_what_is_close_and_why() {
+        let sheet = sheet_md(&borderline_result(), &context());
+        insta::assert_snapshot!(sheet);
+        assert!(sheet.contains(
+            "**Length:** 1,346 words counted (the title and reference list are not counted) — \
+             below the 1,350–1,650 range."
+        ));
+        // The word count with the range's numbers, in the criterion's own section, before
+        // its feedback.
+        let line = "Your mark for structure and academic conventions is close to the next level: \
+                    your essay has 1,346 counted words, and Strong starts at 1,350.";
+        let section = sheet
+            .split("### Structure and academic conventions — Emerging")
+            .nth(1)
+            .unwrap();
+        let at = section.find(line).expect("the borderline line");
+        assert!(at < section.find("**Feedback:**").unwrap());
+        // A count is not given beside the level's number: the step is named instead.
+        assert!(sheet.contains(
+            "Your mark for recovery-oriented language is close to the next level: the next step \
+             below is all Strong still needs, and your essay is nearly there on it."
+        ));
+        // Not borderline: no line.
+        let plain = sheet_md(&marked_result(), &context());
+        assert!(!plain.contains("Your mark for"));
+        // Set by the assessor: their level stands, with no line.
+        let mut r = borderline_result();
+        r.criteria[2].assessor_override = Some(Override {
+            level: 2,
+            proposed_level: 1,
+            reason: "The count includes a table.".into(),
+            assessor: "J. Rivera".into(),
+        });
+        let sheet = sheet_md(&r, &context());
+        assert!(!sheet.contains("counted words, and Strong starts at"));
+        assert!(sheet.contains("Your mark for recovery-oriented language"));
+    }
+
+    #[test]
     fn sheet_never_shows_assessor_or_safeguarding_text() {
         let ctx = context();
         let sheet = sheet_md(&marked_result(), &ctx);
@@ -297,7 +339,10 @@ mod tests {
         );
         assert!(sheet.contains("Submission **e01**: *Finding my way back*"));
         assert!(sheet.contains("**Outcome: Achieved** — 86.7 out of 100"));
-        assert!(sheet.contains("1,512 words — within the 1,350–1,650 range"));
+        assert!(sheet.contains(
+            "1,512 words counted (the title and reference list are not counted) — within the \
+             1,350–1,650 range"
+        ));
         assert!(sheet.contains("| Recovery-oriented language | Achieved (2 of 3) | 6.7 of 10 |"));
         // A `|` in a quote is escaped.
         assert!(sheet.contains("the silence \\| nobody asked."));
@@ -336,19 +381,20 @@ mod tests {
 
     #[test]
     fn word_counts_read_naturally() {
+        let counted = "counted (the title and reference list are not counted)";
         assert_eq!(
             word_count_phrase(1200, (1350, 1650, 1500)),
-            "1,200 words — below the 1,350–1,650 range"
+            format!("1,200 words {counted} — below the 1,350–1,650 range")
         );
         assert_eq!(
             word_count_phrase(1650, (1350, 1650, 1500)),
-            "1,650 words — within the 1,350–1,650 range"
+            format!("1,650 words {counted} — within the 1,350–1,650 range")
         );
         assert_eq!(
             word_count_phrase(1651, (1350, 1650, 1500)),
-            "1,651 words — above the 1,350–1,650 range"
+            format!("1,651 words {counted} — above the 1,350–1,650 range")
         );
-        assert_eq!(word_count_phrase(1, (0, 0, 0)), "1 word");
+        assert_eq!(word_count_phrase(1, (0, 0, 0)), format!("1 word {counted}"));
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(999), "999");
     }
@@ -412,7 +458,10 @@ mod tests {
         insta::assert_snapshot!(sheet);
         assert!(sheet
             .contains("| Recovery-oriented language | Strong (3 of 3), set by your assessor |"));
-        assert!(sheet.contains("peermark proposed Achieved (2 of 3); your assessor, J. Rivera, gave Strong (3 of 3): “The quoted words are reported, not your own.”"));
+        assert!(sheet.contains("**Your assessor set this level.** J. Rivera gave Strong (3 of 3): “The quoted words are reported, not your own.”"));
+        // Neither the replaced level nor the feedback written for it reaches the learner.
+        assert!(!sheet.contains("peermark proposed") && !sheet.contains("Achieved (2 of 3); your"));
+        assert!(!sheet.contains(&r.criteria[1].feedback), "{sheet}");
         assert!(sheet.contains("Last time: **Not yet achieved**, 60.0 out of 100. This time: **Achieved**, 86.7 out of 100."));
         assert!(sheet.contains("| Personal recovery story | Achieved (2 of 3) | Strong (3 of 3) |"));
         assert!(sheet.contains("You have moved up in Personal recovery story."));

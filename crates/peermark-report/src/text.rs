@@ -6,7 +6,7 @@
 //! draft says, so that the line itself reveals nothing.
 
 use crate::exporter::ReportContext;
-use crate::wording::{outcome_words, top_level, word_count_phrase};
+use crate::wording::{borderline_line, outcome_words, top_level, word_count_phrase};
 use peermark_engine::result::{MarkResult, Status};
 use peermark_text::Document;
 use std::fmt::Write as _;
@@ -79,6 +79,9 @@ fn marked(
         let found = what_is_there(&c.feedback, &c.next_steps);
         if !found.is_empty() {
             let _ = writeln!(out, "  {found}");
+        }
+        if let Some(line) = borderline_line(c, &ctx.level_names) {
+            let _ = writeln!(out, "  {}", clean(&line));
         }
         let level = c.level as usize;
         if level >= top {
@@ -370,6 +373,18 @@ mod tests {
                 ctx.support_line
             )
         );
+    }
+
+    #[test]
+    fn a_borderline_criterion_says_what_is_close_and_why() {
+        let text = render_check(&borderline_result(), None, &context(), false);
+        assert!(text.contains(
+            "\n1,346 words counted (the title and reference list are not counted) — below the 1,350–1,650 range\n"
+        ));
+        assert!(text.contains(
+            "\nStructure and academic conventions: Emerging (level 1 of 3)\n  The essay has a shape to build on (1346 words).\n  Your mark for structure and academic conventions is close to the next level: your essay has 1,346 counted words, and Strong starts at 1,350.\n  To reach Achieved: Bring the body to 1,350–1,650 words (now 1346).\n"
+        ), "{text}");
+        assert!(!render_check(&marked_result(), None, &context(), false).contains("Your mark for"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! reading code (`peermark rubric check R`).
 
 pub mod condition;
+pub mod margins;
 pub mod spec;
 
 use condition::Condition;
@@ -56,6 +57,15 @@ pub struct Criterion {
 }
 
 impl Criterion {
+    /// The level these values reach: levels are cumulative, so the first level whose
+    /// requirements do not all hold stops the count.
+    pub fn level(&self, values: &BTreeMap<String, f64>) -> u8 {
+        self.levels
+            .iter()
+            .take_while(|reqs| reqs.iter().all(|r| r.condition.holds(values)))
+            .count() as u8
+    }
+
     /// Every measure name a level condition of this criterion refers to, in order.
     pub fn measures(&self) -> Vec<String> {
         let mut seen = BTreeSet::new();
@@ -109,9 +119,14 @@ pub struct Rubric {
     pub similarity: Option<spec::SimilaritySpec>,
     /// `[moderation]`, the moderation sample's size and seed.
     pub moderation: Option<spec::ModerationSpec>,
+    /// `[borderline]`, the margins within which a criterion's level is borderline.
+    pub borderline: Option<margins::Margins>,
     /// SHA-256 of the rubric file followed by each included file, lower-case hex.
     pub sha256: String,
     pub path: PathBuf,
+    /// Where the rubric came from, as results record it: its file's absolute path, or
+    /// `built-in`.
+    pub location: String,
 }
 
 impl std::fmt::Debug for Rubric {
@@ -441,6 +456,29 @@ fn validate_and_compile(
                 "[moderation]",
                 "moderation.share: give a share between 0 and 1, such as 0.1".into(),
             ));
+        }
+    }
+
+    if let Some(b) = &spec.borderline {
+        let fields = [
+            ("margin", b.margin, f64::INFINITY),
+            ("share", b.share, 1.0),
+            ("word_share", b.word_share, 0.5),
+        ];
+        for (field, value, most) in fields {
+            if !(value >= 0.0 && value <= most) {
+                return Err(src.invalid(
+                    "[borderline]",
+                    format!(
+                        "borderline.{field}: give a margin of 0 or more{} (got {value})",
+                        if most.is_finite() {
+                            format!(", at most {most}")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                ));
+            }
         }
     }
 
@@ -855,6 +893,26 @@ fn validate_and_compile(
             "criterion: define at least one [[criterion]]".into(),
         ));
     }
+    if let Some(b) = &spec.borderline {
+        for (output, margin) in &b.measure {
+            if !outputs.contains(output) {
+                return Err(src.invalid_in(
+                    "[borderline",
+                    &format!("{output} ="),
+                    format!("borderline.measure.{output}: no measure produces {output:?}"),
+                ));
+            }
+            if !(margin.is_finite() && *margin >= 0.0) {
+                return Err(src.invalid_in(
+                    "[borderline",
+                    &format!("{output} ="),
+                    format!(
+                        "borderline.measure.{output}: give a margin of 0 or more (got {margin})"
+                    ),
+                ));
+            }
+        }
+    }
     for (id, level) in &spec.outcome.achieved_when {
         if !ids.contains(id) {
             return Err(src.invalid(
@@ -878,6 +936,7 @@ fn validate_and_compile(
             "language: the rules could not be compiled (an internal error); check the [language] table".into(),
         )
     })??;
+    let borderline = spec.borderline.map(|b| margins::Margins::new(b, &measures));
     Ok(Rubric {
         id: spec.rubric.id,
         title: spec.rubric.title,
@@ -896,8 +955,13 @@ fn validate_and_compile(
         safeguarding_settings,
         similarity: spec.similarity,
         moderation: spec.moderation,
+        borderline,
         sha256,
         path: path.to_path_buf(),
+        location: std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string(),
     })
 }
 
@@ -906,6 +970,7 @@ impl Rubric {
         crate::result::RubricRef {
             id: self.id.clone(),
             sha256: self.sha256.clone(),
+            path: self.location.clone(),
         }
     }
 

@@ -32,6 +32,34 @@ pub struct RubricFile {
     /// `[moderation]`: the size and seed of the moderation sample in the cohort report.
     #[serde(default)]
     pub moderation: Option<ModerationSpec>,
+    /// `[borderline]`: how far a measure may be from a level's threshold and still be within
+    /// peermark's uncertainty. Without it, no criterion is ever borderline.
+    #[serde(default)]
+    pub borderline: Option<BorderlineSpec>,
+}
+
+/// `[borderline]`: the uncertainty of peermark's measures, as data. A criterion is borderline
+/// when moving one measure of its level rules by its margin (or the word count across a range
+/// edge it is within `word_share` of) would change its level. A margin left out is 0: that
+/// kind of measure is never borderline.
+#[derive(Debug, Deserialize, Clone, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BorderlineSpec {
+    /// Counts (paragraphs, sentences, concepts, sources, lapses…): a value this many from a
+    /// threshold is within the uncertainty.
+    #[serde(default)]
+    pub margin: f64,
+    /// Shares between 0 and 1 (the `_share` outputs of `together` measures).
+    #[serde(default)]
+    pub share: f64,
+    /// The word count (the `length` measure and its `_in_range` and `_ratio` outputs): within
+    /// this share of a range edge (0.02: 27 words either side of 1,350).
+    #[serde(default)]
+    pub word_share: f64,
+    /// Per measure output, a margin in its own units that replaces `margin` or `share`
+    /// (`concepts = 1`, `experience_with_theory_share = 0.1`, `lapses = 0`).
+    #[serde(default)]
+    pub measure: BTreeMap<String, f64>,
 }
 
 /// `[similarity]`: how `mark` finds submissions whose text largely overlaps (assessor notes
