@@ -760,11 +760,16 @@ impl RuleSet {
         if about_people && p.attributive_on_thing(h) {
             return None;
         }
-        // A label said of a thing ("the printer is a basket case", "my cat is a maniac") is
-        // about no person, whatever the rule's self scope.
-        let labels_person = about_people || rule.person_noun;
-        let said_of_thing = labels_person && who == Who::Thing && p.subject_head_is_thing(h, lo);
-        let who = if rule.self_scope == SelfScope::Phrase || said_of_thing {
+        // Said of a thing ("the printer is a basket case", "the roses are suffering from black
+        // spot", "my golf swing is a lost cause"): about no person. Not for the rules whose
+        // lapse is a diagnosis said of a thing ("the weather is bipolar").
+        let said_of_thing = rule.category != "trivial"
+            && matches!(who, Who::Thing | Who::Unknown)
+            && p.subject_head_is_thing(h, lo);
+        if said_of_thing {
+            return None;
+        }
+        let who = if rule.self_scope == SelfScope::Phrase {
             who
         } else {
             Who::Unknown
@@ -772,7 +777,7 @@ impl RuleSet {
         let referent = match who {
             Who::Writer => Some(Referent::Writer),
             Who::Person => Some(Referent::Other),
-            Who::Thing if about_people || said_of_thing => return None,
+            Who::Thing if about_people => return None,
             Who::Thing => Some(Referent::Other),
             Who::Negative | Who::Unknown => {
                 p.referent(h, rule.self_scope, &sentence, clause_start, &masked)
@@ -1228,9 +1233,12 @@ impl Para<'_> {
     /// that forum").
     fn subject_head_is_thing(&self, h: &Range<usize>, lo: usize) -> bool {
         let first = self.tokens.partition_point(|t| t.end <= h.start);
-        let Some(det) =
-            (lo..first).find(|&k| self.marks[k] & (DET | FIRST_POSS | OTHER_POSS | QUANT) != 0)
-        else {
+        // The subject's determiner: not one inside a prepositional phrase ("on the bus",
+        // "next to a …").
+        let Some(det) = (lo..first).find(|&k| {
+            self.marks[k] & (DET | FIRST_POSS | OTHER_POSS | QUANT) != 0
+                && (k == 0 || self.marks[k - 1] & PREP == 0)
+        }) else {
             return false;
         };
         let mut head = None;
