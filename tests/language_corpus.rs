@@ -167,12 +167,12 @@ fn independent_corpus_precision_and_recall_on_both_parts() {
     );
 }
 
-// Where the checker stands today (2026-12-07): tune 0.788 / 0.806, held out 0.809 / 0.846
-// (before this session's two changes, negation over a list and terms said of things: tune
-// 0.679 / 0.806, held out 0.714 / 0.846).
+// Where the checker stands today (2026-12-07): tune 0.799 / 0.858, held out 0.817 / 0.892
+// (before this session's changes — negation over a list, terms said of things, spelling and
+// slang variants, "kicking off" said of anyone — tune 0.679 / 0.806, held out 0.714 / 0.846).
 // Issue 16's bar is 0.98 / 0.95 on the held-out part: not met yet. These floors keep what has
 // been reached from slipping back.
-const TUNE_PRECISION: f64 = 0.78;
-const TUNE_RECALL: f64 = 0.80;
-const HELDOUT_PRECISION: f64 = 0.80;
-const HELDOUT_RECALL: f64 = 0.84;
+const TUNE_PRECISION: f64 = 0.79;
+const TUNE_RECALL: f64 = 0.85;
+const HELDOUT_PRECISION: f64 = 0.81;
+const HELDOUT_RECALL: f64 = 0.88;
