@@ -9,7 +9,7 @@ sentence's windows scores at least `confirm`.
 
 It is trained on TUNE material only, never on a held-out passage or essay:
 - the tune third of tests/safeguarding-passages (p1–p3; split fixed before any tuning) and the
-  training passages (tests/safeguarding-passages/training: p4–p12);
+  training passages (tests/safeguarding-passages/training: p4–p12, p16–p22);
 - every sentence window of the tune essays of tests/corpus, of samples/ and of
   tests/calibration/: positive where the window holds a sentence a marker copied as current
   risk, negative otherwise.
