@@ -26,15 +26,7 @@ fn mark_streaming(
     out: &std::path::Path,
 ) -> Result<Vec<MarkResult>, UsageError> {
     // Sheet names come from every submission id, as a batch would give them.
-    let mut ids: Vec<&str> = submissions.iter().map(|s| s.id.as_str()).collect();
-    ids.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-    let names: std::collections::HashMap<&str, String> = ids
-        .iter()
-        .copied()
-        .zip(peermark_files::write::unique_file_names(
-            ids.iter().copied(),
-        ))
-        .collect();
+    let names = peermark_files::write::sheet_stems(submissions.iter().map(|s| s.id.as_str()));
     let learner: Vec<&dyn Exporter> = exporters
         .iter()
         .filter(|e| e.per_learner())
@@ -181,12 +173,8 @@ pub fn mark(
         }
     }
     let refused = |e: peermark_files::WriteError| UsageError(e.to_string());
-    for name in [
-        "gradebook.csv",
-        "results.json",
-        "report.html",
-        "assessor-notes.csv",
-    ] {
+    // Its fixed outputs are checked before marking; every sheet again before the swap.
+    for name in manifest::MARK_FILES {
         guard
             .check(&out.join(name))
             .map_err(|r| UsageError(format!("{}: {r}", out.join(name).display())))?;

@@ -23,6 +23,28 @@ pub fn load(rubric: Option<&PathBuf>) -> Result<Rubric, UsageError> {
         .map_err(|e| UsageError(format!("{e}")))
 }
 
+/// The rubric one result of `DIR/results.json` records.
+#[derive(serde::Deserialize)]
+pub struct RecordedRubric {
+    pub id: String,
+    pub sha256: String,
+    /// The file's absolute path, or `built-in`; absent in results from before it was recorded.
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// The rubric each result in a `results.json` text records, in order (empty when the text is
+/// not results).
+pub fn recorded_rubrics(results: &[u8]) -> Vec<RecordedRubric> {
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        rubric: Option<RecordedRubric>,
+    }
+    serde_json::from_slice::<Vec<Recorded>>(results)
+        .map(|v| v.into_iter().filter_map(|r| r.rubric).collect())
+        .unwrap_or_default()
+}
+
 /// The rubric a marked folder was marked with: `--rubric` when given, else the one
 /// `DIR/results.json` records (its file, or the built-in rubric). A recorded file whose
 /// SHA-256 no longer matches is refused: it would not be the scheme the marks came from.
@@ -30,25 +52,25 @@ pub fn load_for_results(rubric: Option<&PathBuf>, dir: &Path) -> Result<Rubric, 
     if rubric.is_some() {
         return load(rubric);
     }
-    #[derive(serde::Deserialize)]
-    struct Recorded {
-        rubric: Option<Ref>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Ref {
-        sha256: String,
-        #[serde(default)]
-        path: Option<String>,
+    let recorded = std::fs::read(dir.join("results.json"))
+        .map(|b| recorded_rubrics(&b))
+        .unwrap_or_default();
+    rubric_for_results(None, dir, &recorded)
+}
+
+/// [`load_for_results`] with the folder's results already read ([`recorded_rubrics`]).
+pub fn rubric_for_results(
+    rubric: Option<&PathBuf>,
+    dir: &Path,
+    recorded: &[RecordedRubric],
+) -> Result<Rubric, UsageError> {
+    if rubric.is_some() {
+        return load(rubric);
     }
     let results = dir.join("results.json");
-    let recorded = std::fs::read(&results)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Vec<Recorded>>(&b).ok())
-        .and_then(|v| v.into_iter().find_map(|r| r.rubric));
-    let Some(Ref {
-        sha256,
-        path: Some(path),
-    }) = recorded
+    let Some((sha256, path)) = recorded
+        .iter()
+        .find_map(|r| r.path.as_deref().map(|p| (&r.sha256, p)))
     else {
         // No results (the command says so itself), or results from before paths were
         // recorded: the built-in rubric, as before.
@@ -56,7 +78,7 @@ pub fn load_for_results(rubric: Option<&PathBuf>, dir: &Path) -> Result<Rubric, 
     };
     if path == peermark_engine::result::BUILT_IN {
         let r = load(None)?;
-        if r.sha256 != sha256 {
+        if &r.sha256 != sha256 {
             eprintln!(
                 "note: {} was marked with another version of the built-in rubric; using this version's (pass --rubric FILE to use another)",
                 results.display()
@@ -64,13 +86,13 @@ pub fn load_for_results(rubric: Option<&PathBuf>, dir: &Path) -> Result<Rubric, 
         }
         return Ok(r);
     }
-    let r = peermark_engine::load_rubric(Some(Path::new(&path))).map_err(|e| {
+    let r = peermark_engine::load_rubric(Some(Path::new(path))).map_err(|e| {
         UsageError(format!(
             "{}: marked with the rubric {path}, which cannot be loaded now ({e}); pass --rubric FILE",
             results.display()
         ))
     })?;
-    if r.sha256 != sha256 {
+    if &r.sha256 != sha256 {
         return Err(UsageError(format!(
             "{path}: changed since {} was marked with it (its SHA-256 differs); pass --rubric with the rubric the folder was marked with, or mark it again",
             dir.display()

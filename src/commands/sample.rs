@@ -13,7 +13,6 @@ pub fn sample(
     force: bool,
 ) -> Result<Done, UsageError> {
     use peermark_cohort::moderation;
-    let r = super::load_for_results(rubric.as_ref(), &dir)?;
     let path = dir.join("results.json");
     peermark_files::manifest::install(
         peermark_files::manifest::Guard::new("sample", force).input(&path),
@@ -24,14 +23,10 @@ pub fn sample(
             path.display()
         ))
     })?;
-    let rubric_ids: std::collections::BTreeSet<String> =
-        serde_json::from_str::<Vec<serde_json::Value>>(&text)
-            .map(|v| {
-                v.iter()
-                    .filter_map(|x| x["rubric"]["id"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
+    let recorded = super::recorded_rubrics(text.as_bytes());
+    let r = super::rubric_for_results(rubric.as_ref(), &dir, &recorded)?;
+    let rubric_ids: std::collections::BTreeSet<&str> =
+        recorded.iter().map(|x| x.id.as_str()).collect();
     if let Some(other) = rubric_ids.iter().find(|id| **id != r.id) {
         return Err(UsageError(format!(
             "{}: marked with rubric {other:?}, not {:?}; pass the same rubric with --rubric FILE",

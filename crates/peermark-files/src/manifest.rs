@@ -30,7 +30,7 @@ pub const MANIFEST: &str = ".peermark-manifest.json";
 pub const MARK: &str = "mark";
 
 /// `mark`'s outputs at the top of its folder (sheets go in `feedback/` and `annotated/`).
-const MARK_FILES: [&str; 4] = [
+pub const MARK_FILES: [&str; 4] = [
     "gradebook.csv",
     "results.json",
     "report.html",

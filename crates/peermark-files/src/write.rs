@@ -13,7 +13,7 @@
 //!   [`unique_file_names`].
 
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -298,6 +298,19 @@ pub fn unique_file_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<St
         out.push(candidate);
     }
     out
+}
+
+/// The sheet file stem of every submission id of a run, by id, as `mark` names them: every
+/// id in byte order, made safe and told apart by [`unique_file_names`]. A run's stems depend on
+/// all its ids, so `mark` (while streaming) and the exports that find its sheets call this.
+pub fn sheet_stems<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<String, String> {
+    let mut ids: Vec<&str> = ids.into_iter().collect();
+    ids.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    ids.dedup();
+    ids.iter()
+        .map(|s| s.to_string())
+        .zip(unique_file_names(ids.iter().copied()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -162,18 +162,9 @@ impl LevelDescriptors {
 }
 
 /// The file stem of every result's sheets (`DIR/feedback/<stem>.md` and `.docx`), by
-/// submission id, as `mark` named them: every submission id of the run in byte order, made
-/// safe and told apart ([`peermark_files::write::unique_file_names`]).
+/// submission id, as `mark` named them ([`peermark_files::write::sheet_stems`]).
 pub fn sheet_stems(results: &[ReadResult]) -> HashMap<String, String> {
-    let mut ids: Vec<&str> = results.iter().map(|r| r.submission.as_str()).collect();
-    ids.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-    ids.dedup();
-    ids.iter()
-        .map(|s| s.to_string())
-        .zip(peermark_files::write::unique_file_names(
-            ids.iter().copied(),
-        ))
-        .collect()
+    peermark_files::write::sheet_stems(results.iter().map(|r| r.submission.as_str()))
 }
 
 /// A learner's sheet as `mark` wrote it: `DIR/feedback/<stem>.<ext>`, if it is there.
