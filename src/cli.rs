@@ -260,8 +260,15 @@ pub enum ExportCommand {
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum CheckFormat {
+    /// The learner's report: marks with quotes and next steps, then wording to reconsider.
     Text,
+    /// The result object (see the README); for scripts.
     Json,
+    /// The draft as one self-contained web page, with the marks beside it and each piece of
+    /// evidence and wording to reconsider highlighted in place.
+    Html,
+    /// Compiler-style: each language finding pointing at its line and column, with its code.
+    Diagnostics,
 }
 
 /// How a command ended, for the exit code.

@@ -760,6 +760,7 @@ fn lines_with_lapses(rubric: &Rubric, what: &str, text: &str) -> Vec<String> {
 fn the_static_text_of_sheets_and_reports_has_no_lapses() {
     let rubric = default_rubric();
     let ctx = peermark_report::report_context(&rubric);
+    let tags = regex::Regex::new(r"<[^>]*>").unwrap();
     let mut failures = Vec::new();
     for name in [
         "strong.txt",
@@ -772,15 +773,29 @@ fn the_static_text_of_sheets_and_reports_has_no_lapses() {
         let r = without_essay_words(r);
         let sheet = peermark_report::sheet_md::sheet_md(&r, &ctx);
         failures.extend(lines_with_lapses(&rubric, &format!("{name} sheet"), &sheet));
-        let report = peermark_report::text::render_check(&r, None, &ctx, false);
+        let report = peermark_report::text::render_check(&r, &ctx, false);
         failures.extend(lines_with_lapses(
             &rubric,
             &format!("{name} check report"),
             &report,
         ));
+        // The page as a reader sees it: tags dropped, characters unescaped.
+        let page = peermark_report::check_html::check_html(&r, None, &ctx);
+        let page = tags
+            .replace_all(&page, "")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        failures.extend(lines_with_lapses(
+            &rubric,
+            &format!("{name} check page"),
+            &page,
+        ));
         if name == "language-lapses.txt" {
             assert!(had_lapses, "the wording section is checked too");
-            assert!(sheet.contains("Wording to reconsider"));
+            assert!(sheet.contains("To reconsider in your own words"));
         }
     }
     // A sheet with nothing quoted and nothing to reconsider (the simplest case of the brief).
@@ -909,7 +924,7 @@ fn check_shows_lapses_as_compiler_style_diagnostics() {
     assert!(!lapses.is_empty(), "the sample has lapses");
 
     let o = peermark()
-        .args(["check", file])
+        .args(["check", file, "--format", "diagnostics"])
         .env("NO_COLOR", "1")
         .output()
         .unwrap();

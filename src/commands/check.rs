@@ -69,11 +69,16 @@ pub fn check(
             None,
         ),
     };
+    let failed = result.status == Status::Error;
     let out = match format {
         CheckFormat::Json => peermark_report::json::learner_json(&result, &ctx.support_line),
-        CheckFormat::Text => {
-            peermark_report::text::render_check(&result, doc.as_ref(), &ctx, use_color())
+        // An unreadable file has no report: its error is printed once, on stderr, below.
+        _ if failed => String::new(),
+        CheckFormat::Text => peermark_report::text::render_check(&result, &ctx, use_color()),
+        CheckFormat::Diagnostics => {
+            peermark_report::text::render_diagnostics(&result, doc.as_ref(), &ctx, use_color())
         }
+        CheckFormat::Html => peermark_report::check_html::check_html(&result, doc.as_ref(), &ctx),
     };
     if let Some(path) = &sheet {
         let bytes = peermark_report::sheet_docx::sheet_docx(
@@ -85,13 +90,21 @@ pub fn check(
             .and_then(|()| peermark_files::manifest::finish())
             .map_err(|e| UsageError(e.to_string()))?;
     }
-    super::print_out(&format!("{}\n", out.trim_end()), "report")?;
-    if result.status == Status::Error {
-        eprintln!(
-            "{}: {}",
-            shown,
-            result.message.as_deref().unwrap_or("could not be marked")
-        );
+    if !out.is_empty() {
+        super::print_out(&format!("{}\n", out.trim_end()), "report")?;
+    }
+    if failed {
+        // Written for the person running `check` (the writer), once: JSON keeps its error
+        // object on stdout and prints nothing else.
+        if format != CheckFormat::Json {
+            eprintln!(
+                "{}: {}",
+                shown,
+                peermark_report::learner::error_for_writer(
+                    result.message.as_deref().unwrap_or("could not be read")
+                )
+            );
+        }
         return Ok(Done::SomeFailed);
     }
     if strict && result.outcome != Some(Outcome::Achieved) {

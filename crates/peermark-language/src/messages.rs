@@ -36,6 +36,16 @@ fn why_clause(rule: &Rule) -> String {
     }
 }
 
+/// The rule's `why` as a sentence: first letter upper-cased, one final stop.
+fn why_sentence(rule: &Rule) -> String {
+    let w = rule.why_display.trim().trim_end_matches(['.', '!']);
+    let mut cs = w.chars();
+    match cs.next() {
+        Some(a) => format!("{}{}.", a.to_uppercase(), cs.as_str()),
+        None => String::new(),
+    }
+}
+
 pub(crate) fn message(
     rule: &Rule,
     text: &str,
@@ -47,7 +57,8 @@ pub(crate) fn message(
     let why = why_clause(rule);
     let alts = alternatives(rule, 3);
     if lapse {
-        return format!("Many guides suggest {alts} instead of {t}, because it can hurt: {why}.");
+        // Where it is, the words and the alternatives are shown beside it: why, in one sentence.
+        return why_sentence(rule);
     }
     match frame {
         Frame::Quoted if awareness => format!(

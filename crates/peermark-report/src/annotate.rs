@@ -117,7 +117,6 @@ pub fn comments(r: &MarkResult, doc: &Document) -> Vec<Comment> {
         if !l.why.trim().is_empty() {
             let _ = write!(text, " {}", l.why.trim());
         }
-        let _ = write!(text, " (peermark explain {})", l.rule);
         add(locate(doc, l.paragraph, l.line, l.column, &l.text), text);
     }
     for n in &r.notes {

@@ -15,6 +15,8 @@ pub struct ReportContext {
     pub assignment: String,
     /// Criterion ids and titles, in rubric order.
     pub criteria: Vec<(String, String)>,
+    /// Each criterion's stretch for a learner at its top level (rubric order, as `criteria`).
+    pub stretch: Vec<String>,
     /// Level names, index = level.
     pub level_names: Vec<String>,
     /// The warm line that support is available, shown to learners whatever the essay says.
@@ -99,6 +101,7 @@ pub fn report_context(rubric: &Rubric) -> ReportContext {
             .iter()
             .map(|c| (c.id.clone(), c.title.clone()))
             .collect(),
+        stretch: rubric.criteria.iter().map(|c| c.stretch.clone()).collect(),
         level_names: rubric.level_names.clone(),
         support_line: rubric.safeguarding_settings.support_line.clone(),
         safeguarding_contact: rubric.safeguarding_settings.contact.clone(),

@@ -209,6 +209,10 @@ pub(crate) mod fixtures {
                 ("personal_story".into(), "Personal recovery story".into()),
                 ("recovery_language".into(), "Recovery-oriented language".into()),
             ],
+            stretch: vec![
+                "To go further, you could say how what you learned will shape the way you support others.".into(),
+                "To go further, you could say how you will choose your words with the people you support.".into(),
+            ],
             level_names: vec![
                 "Not yet evidenced".into(),
                 "Emerging".into(),

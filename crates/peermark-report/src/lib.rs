@@ -10,11 +10,13 @@
 
 pub mod agreement;
 pub mod annotate;
+pub mod check_html;
 pub mod docx_pkg;
 pub mod exporter;
 pub mod gradebook;
 pub mod html;
 pub mod json;
+pub mod learner;
 pub mod notes;
 pub mod review_md;
 pub mod sheet_docx;

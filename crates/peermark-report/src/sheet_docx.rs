@@ -9,6 +9,7 @@
 use super::docx_pkg::{self, para, para_runs, RunStyle};
 use crate::exporter::Exporter;
 use crate::exporter::ReportContext;
+use crate::learner::{NextStep, Notes};
 use crate::wording::{borderline_line, outcome_words, top_level, word_count_phrase};
 use peermark_engine::result::{MarkResult, Outcome, Status};
 use peermark_files::output::write_sheet;
@@ -178,15 +179,17 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
             &widths,
             true,
             &[
-                vec![cell_para("Criterion and level", PLAIN)],
+                vec![cell_para("What this level means", PLAIN)],
                 vec![cell_para("Where your essay shows it", PLAIN)],
                 vec![cell_para("Feed-forward", PLAIN)],
             ],
         );
         for c in &r.criteria {
-            let mut first = vec![
-                cell_para(&one_line(&c.title), BOLD),
-                cell_para(
+            // The criterion and its level on a row of their own, across the table: a row
+            // that never breaks and stays with the row after it, which may break.
+            let mut title = vec![cell_runs_keep(&[
+                (&format!("{}: ", one_line(&c.title)), BOLD),
+                (
                     &format!(
                         "{} ({} of {top}) · {} of {} points",
                         one_line(&c.level_name),
@@ -196,20 +199,23 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
                     ),
                     PLAIN,
                 ),
-            ];
+            ])];
             if let Some(note) = super::review_md::override_plain(c, ctx, top) {
-                first.push(cell_para(&one_line(&note), BOLD));
+                title.push(cell_runs_keep(&[(&one_line(&note), BOLD)]));
             }
+            spanning_row(out, &widths, &title);
+            let mut first = Vec::new();
             if !c.descriptor.trim().is_empty() {
                 first.push(cell_para(&one_line(&c.descriptor), PLAIN));
             }
-            let evidence: Vec<String> = if c.evidence.is_empty() {
+            let quotes = crate::learner::quotes(c, 2);
+            let evidence: Vec<String> = if quotes.is_empty() {
                 vec![cell_para(
                     "Nothing to quote for this criterion yet: the feed-forward says where to start.",
                     PLAIN,
                 )]
             } else {
-                c.evidence
+                quotes
                     .iter()
                     .map(|e| {
                         cell_quote(&format!(
@@ -224,8 +230,22 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
             if let Some(line) = borderline_line(c, &ctx.level_names) {
                 feedback.push(cell_para(&one_line(&line), BOLD));
             }
-            if let Some(f) = super::review_md::learner_feedback(c) {
-                feedback.push(cell_para(&one_line(f), PLAIN));
+            if super::review_md::learner_feedback(c).is_some() {
+                let found = crate::learner::what_is_there(c, ctx);
+                if !found.is_empty() {
+                    feedback.push(cell_para(&found, PLAIN));
+                }
+            }
+            match crate::learner::next_step(c, ctx, top) {
+                Some(NextStep::Reach { level_name, step }) => feedback.push(cell_runs(&[
+                    (&format!("Next step, to reach {level_name}: "), BOLD),
+                    (&step, PLAIN),
+                ])),
+                Some(NextStep::Stretch(stretch)) => feedback.push(cell_runs(&[
+                    ("This is the top level. ", BOLD),
+                    (&stretch, PLAIN),
+                ])),
+                None => {}
             }
             row(out, &widths, false, &[first, evidence, feedback]);
         }
@@ -235,25 +255,27 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
 }
 
 fn language_section(out: &mut String, r: &MarkResult) {
-    para(out, Some("Heading1"), "Language");
-    if !r.language_awareness.is_empty() {
+    let notes = Notes::of(r);
+    let reflections = crate::learner::reflections(r, &notes);
+    let plain = crate::learner::is_plain_text(r);
+    para(out, Some("Heading1"), "Your wording");
+    if !reflections.is_empty() {
         para_runs(
             out,
             None,
             &[
-                ("Strengths: ", BOLD),
+                ("Strength: ", BOLD),
                 (
-                    "you think about the words themselves, which is a real strength in peer \
-                     support:",
+                    &format!("{}:", crate::learner::reflections_line(reflections.len())),
                     PLAIN,
                 ),
             ],
         );
-        for e in &r.language_awareness {
+        for (quote, paragraph) in &reflections {
             para(
                 out,
                 Some("ListBullet"),
-                &format!("“{}” (paragraph {})", one_line(&e.quote), e.paragraph),
+                &format!("“{quote}” (paragraph {paragraph})"),
             );
         }
     }
@@ -269,7 +291,7 @@ fn language_section(out: &mut String, r: &MarkResult) {
             out,
             None,
             &[
-                ("Wording to reconsider: ", BOLD),
+                ("To reconsider in your own words: ", BOLD),
                 (
                     "some words can label people or carry stigma, even when we do not mean them \
                      to. Here are other ways to say them:",
@@ -290,15 +312,16 @@ fn language_section(out: &mut String, r: &MarkResult) {
             ],
         );
         for l in &r.lapses {
-            let alternatives = if l.suggestions.is_empty() {
+            let alternatives = crate::learner::alternatives(l);
+            let alternatives = if alternatives.is_empty() {
                 "Describe the person or experience in your own words.".to_string()
             } else {
-                l.suggestions
-                    .iter()
-                    .map(|s| format!("“{}”", one_line(s)))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
+                alternatives
             };
+            let mut place = crate::learner::place(l.paragraph, l.line, plain);
+            if let Some(first) = place.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
             row(
                 out,
                 &widths,
@@ -306,31 +329,22 @@ fn language_section(out: &mut String, r: &MarkResult) {
                 &[
                     vec![
                         cell_para(&format!("“{}”", one_line(&l.text)), BOLD),
-                        cell_para(
-                            &format!(
-                                "paragraph {}, line {}:{} · code {}",
-                                l.paragraph, l.line, l.column, l.rule
-                            ),
-                            PLAIN,
-                        ),
+                        cell_para(&place, PLAIN),
                     ],
                     vec![cell_para(&alternatives, PLAIN)],
-                    vec![cell_para(&one_line(&l.why), PLAIN)],
+                    vec![cell_para(&crate::learner::why(l), PLAIN)],
                 ],
             );
         }
         out.push_str("</w:tbl>");
-        para(
-            out,
-            Some("Note"),
-            &format!(
-                "To read why a phrase is listed, run peermark explain with its code, for example \
-                 peermark explain {}.",
-                r.lapses[0].rule
-            ),
-        );
     }
-    if !r.notes.is_empty() {
+    for line in [notes.others_line(), notes.own_line()]
+        .into_iter()
+        .flatten()
+    {
+        para(out, None, &line);
+    }
+    if !notes.thoughts.is_empty() {
         para_runs(
             out,
             None,
@@ -339,16 +353,14 @@ fn language_section(out: &mut String, r: &MarkResult) {
                 ("(advice only; they do not change your mark):", PLAIN),
             ],
         );
-        for n in &r.notes {
+        for n in &notes.thoughts {
             para(
                 out,
                 Some("ListBullet"),
                 &format!(
-                    "“{}” (paragraph {}, line {}:{}): {}",
+                    "“{}” ({}): {}",
                     one_line(&n.text),
-                    n.paragraph,
-                    n.line,
-                    n.column,
+                    crate::learner::place(n.paragraph, n.line, plain),
                     one_line(&n.message)
                 ),
             );
@@ -381,10 +393,10 @@ fn table_start(out: &mut String, widths: &[u32]) {
 
 fn row(out: &mut String, widths: &[u32], header: bool, cells: &[Vec<String>]) {
     out.push_str("<w:tr>");
+    // The header row repeats on each page and is never split; other rows may break across
+    // pages, so that a long row does not leave the page before it half empty.
     if header {
         out.push_str("<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
-    } else {
-        out.push_str("<w:trPr><w:cantSplit/></w:trPr>");
     }
     for (w, paras) in widths.iter().zip(cells) {
         let _ = write!(
@@ -402,6 +414,34 @@ fn row(out: &mut String, widths: &[u32], header: bool, cells: &[Vec<String>]) {
 fn cell_para(text: &str, style: RunStyle) -> String {
     let mut s = String::new();
     para_runs(&mut s, Some("TableText"), &[(text, style)]);
+    s
+}
+
+/// A row of one cell across the whole table that never breaks across pages; its paragraphs
+/// keep it with the row after it.
+fn spanning_row(out: &mut String, widths: &[u32], paras: &[String]) {
+    let total: u32 = widths.iter().sum();
+    let _ = write!(
+        out,
+        r#"<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{total}" w:type="dxa"/><w:gridSpan w:val="{}"/><w:shd w:val="clear" w:color="auto" w:fill="EEF6F5"/></w:tcPr>"#,
+        widths.len()
+    );
+    for p in paras {
+        out.push_str(p);
+    }
+    out.push_str("</w:tc></w:tr>");
+}
+
+/// A table paragraph kept with the next one (a title row kept with its row).
+fn cell_runs_keep(runs: &[(&str, RunStyle)]) -> String {
+    let mut s = String::new();
+    para_runs(&mut s, Some("TableTitle"), runs);
+    s
+}
+
+fn cell_runs(runs: &[(&str, RunStyle)]) -> String {
+    let mut s = String::new();
+    para_runs(&mut s, Some("TableText"), runs);
     s
 }
 

@@ -6,8 +6,9 @@
 
 use crate::exporter::Exporter;
 use crate::exporter::ReportContext;
+use crate::learner::{NextStep, Notes};
 use crate::wording::{
-    borderline_line, md_text, number, or_list, outcome_words, prose, top_level, word_count_phrase,
+    borderline_line, md_text, number, outcome_words, prose, top_level, word_count_phrase,
 };
 use peermark_engine::result::{MarkResult, Outcome, Status};
 use peermark_files::output::write_sheet;
@@ -163,9 +164,10 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
             if !c.descriptor.trim().is_empty() {
                 let _ = writeln!(out, "**What this level means:** {}\n", prose(&c.descriptor));
             }
-            if !c.evidence.is_empty() {
+            let quotes = crate::learner::quotes(c, 2);
+            if !quotes.is_empty() {
                 let _ = writeln!(out, "**Where your essay shows it:**\n");
-                for e in &c.evidence {
+                for e in quotes {
                     let _ = writeln!(out, "- “{}” (paragraph {})", md_text(&e.quote), e.paragraph);
                 }
                 out.push('\n');
@@ -173,8 +175,25 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
             if let Some(line) = borderline_line(c, &ctx.level_names) {
                 let _ = writeln!(out, "{}\n", prose(&line));
             }
-            if let Some(feedback) = super::review_md::learner_feedback(c) {
-                let _ = writeln!(out, "**Feedback:** {}\n", prose(feedback));
+            if super::review_md::learner_feedback(c).is_some() {
+                let found = crate::learner::what_is_there(c, ctx);
+                if !found.is_empty() {
+                    let _ = writeln!(out, "**Feedback:** {}\n", prose(&found));
+                }
+            }
+            match crate::learner::next_step(c, ctx, top) {
+                Some(NextStep::Reach { level_name, step }) => {
+                    let _ = writeln!(
+                        out,
+                        "**Next step, to reach {}:** {}\n",
+                        md_text(&level_name),
+                        prose(&step)
+                    );
+                }
+                Some(NextStep::Stretch(s)) => {
+                    let _ = writeln!(out, "**This is the top level.** {}\n", prose(&s));
+                }
+                None => {}
             }
         }
     }
@@ -183,15 +202,18 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
 }
 
 fn language_section(out: &mut String, r: &MarkResult) {
-    let _ = writeln!(out, "## Language\n");
-    if !r.language_awareness.is_empty() {
+    let notes = Notes::of(r);
+    let reflections = crate::learner::reflections(r, &notes);
+    let plain = crate::learner::is_plain_text(r);
+    let _ = writeln!(out, "## Your wording\n");
+    if !reflections.is_empty() {
         let _ = writeln!(
             out,
-            "**Strengths:** you think about the words themselves, which is a real strength in peer \
-             support:\n"
+            "**Strength:** {}:\n",
+            crate::learner::reflections_line(reflections.len())
         );
-        for e in &r.language_awareness {
-            let _ = writeln!(out, "- “{}” (paragraph {})", md_text(&e.quote), e.paragraph);
+        for (quote, paragraph) in &reflections {
+            let _ = writeln!(out, "- “{}” (paragraph {paragraph})", md_text(quote));
         }
         out.push('\n');
     }
@@ -204,57 +226,45 @@ fn language_section(out: &mut String, r: &MarkResult) {
     } else {
         let _ = writeln!(
             out,
-            "**Wording to reconsider:** some words can label people or carry stigma, even when we \
-             do not mean them to. Here are other ways to say them:\n"
+            "**To reconsider in your own words:** some words can label people or carry stigma, \
+             even when we do not mean them to. Here are other ways to say them:\n"
         );
         for l in &r.lapses {
-            let _ = write!(
-                out,
-                "- “{}” (paragraph {}, line {}:{}, code {})",
-                md_text(&l.text),
-                l.paragraph,
-                l.line,
-                l.column,
-                md_text(&l.rule)
-            );
-            if l.suggestions.is_empty() {
-                let _ = writeln!(
-                    out,
-                    " — you might describe the person or experience in your own words."
-                );
+            let alternatives = crate::learner::alternatives(l);
+            let try_line = if alternatives.is_empty() {
+                "Try describing the person or experience in your own words.".to_string()
             } else {
-                let options: Vec<String> = l
-                    .suggestions
-                    .iter()
-                    .map(|s| format!("“{}”", md_text(s)))
-                    .collect();
-                let _ = writeln!(out, " — you might write {}.", or_list(&options));
-            }
-            if !l.why.is_empty() {
-                let _ = writeln!(out, "  {}", md_text(&l.why));
-            }
+                format!("You might write {alternatives}.")
+            };
+            let _ = writeln!(
+                out,
+                "- “{}” ({}) — {} {}",
+                md_text(&l.text),
+                crate::learner::place(l.paragraph, l.line, plain),
+                md_text(&crate::learner::why(l)),
+                md_text(&try_line)
+            );
         }
-        let example = &r.lapses[0].rule;
-        let _ = writeln!(
-            out,
-            "\nTo read why a phrase is listed, run `peermark explain` with its code, for example \
-             `peermark explain {}`.\n",
-            md_text(example)
-        );
+        out.push('\n');
     }
-    if !r.notes.is_empty() {
+    let lines: Vec<String> = [notes.others_line(), notes.own_line()]
+        .into_iter()
+        .flatten()
+        .collect();
+    for line in &lines {
+        let _ = writeln!(out, "{}\n", md_text(line));
+    }
+    if !notes.thoughts.is_empty() {
         let _ = writeln!(
             out,
             "**Things you might think about** (advice only; they do not change your mark):\n"
         );
-        for n in &r.notes {
+        for n in &notes.thoughts {
             let _ = writeln!(
                 out,
-                "- “{}” (paragraph {}, line {}:{}): {}",
+                "- “{}” ({}): {}",
                 md_text(&n.text),
-                n.paragraph,
-                n.line,
-                n.column,
+                crate::learner::place(n.paragraph, n.line, plain),
                 prose(&n.message)
             );
         }
@@ -346,7 +356,10 @@ mod tests {
         assert!(sheet.contains("| Recovery-oriented language | Achieved (2 of 3) | 6.7 of 10 |"));
         // A `|` in a quote is escaped.
         assert!(sheet.contains("the silence \\| nobody asked."));
-        assert!(sheet.contains("“committed suicide” (paragraph 3, line 5:12, code L56) — you might write “died by suicide” or “took their own life”."));
+        assert!(sheet.contains("- “committed suicide” (paragraph 3, line 5) — Links suicide with crime; many guides suggest other words. You might write “died by suicide” or “took their own life”."));
+        // No rule code and no command for a learner who was handed the sheet.
+        assert!(!sheet.contains("L56"));
+        assert!(!sheet.contains("peermark explain"));
         assert!(sheet.contains("an assessor reviews every mark"));
     }
 

@@ -1,11 +1,18 @@
-//! `peermark check --format text`: a learner reading the report on their own draft.
+//! `peermark check`'s reports for a learner reading their own draft.
 //!
-//! Marks and feed-forward first, then language findings as compiler-style diagnostics that
-//! point at the source line. Risk cues are never listed (`safeguarding` and `assessor_notes`
-//! are not read here), and the report always ends with the rubric's support line, whatever the
-//! draft says, so that the line itself reveals nothing.
+//! [`render_check`] (`--format text`, the default) reads like a tutor: marks first, each with a
+//! line quoted from the essay and one next step; then the wording to reconsider in the writer's
+//! own voice, each with its paragraph, why in one sentence and alternatives; then one line for
+//! the labels quoted from others and one crediting reflection on words. No rule codes and no
+//! commands. [`render_diagnostics`] (`--format diagnostics`) keeps the compiler-style view that
+//! points at the source line, for people who want it.
+//!
+//! Risk cues are never listed (`safeguarding` and `assessor_notes` are not read here), and both
+//! end with the rubric's support line, whatever the draft says, so that the line itself reveals
+//! nothing. An unreadable file gets no report: the caller prints its error once, on stderr.
 
 use crate::exporter::ReportContext;
+use crate::learner::{self, NextStep, Notes};
 use crate::wording::{borderline_line, outcome_words, top_level, word_count_phrase};
 use peermark_engine::result::{MarkResult, Status};
 use peermark_text::Document;
@@ -17,10 +24,164 @@ use std::fmt::Write as _;
 const MAX_SHOWN: usize = 100;
 /// Characters kept before the words when a line is cut.
 const CONTEXT_BEFORE: usize = 30;
+/// The longest quote shown under a mark, in characters: one line of a 100-column terminal
+/// with its lead-in and paragraph number.
+const QUOTE_CHARS: usize = 64;
 
-/// The text report of one result, ending with a newline (print it with `print!`). ANSI colour
-/// only when `color` is true; the caller decides from the terminal and `NO_COLOR`.
-pub fn render_check(
+/// The learner's text report of one marked result, ending with a newline (print it with
+/// `print!`). ANSI colour only when `color` is true; the caller decides from the terminal and
+/// `NO_COLOR`. An error result yields the support line alone: the error itself is the
+/// caller's to print, once, on stderr ([`learner::error_for_writer`]).
+pub fn render_check(r: &MarkResult, ctx: &ReportContext, color: bool) -> String {
+    let p = Paint(color);
+    let mut out = String::new();
+    if r.status != Status::Error {
+        header(&mut out, r, &p);
+        marks(&mut out, r, ctx, &p);
+        wording(&mut out, r, &p);
+    }
+    let _ = writeln!(out, "{}", ctx.support_line.trim());
+    out
+}
+
+fn header(out: &mut String, r: &MarkResult, p: &Paint) {
+    let mut head = clean(&r.submission);
+    if let Some(o) = r.outcome {
+        let _ = write!(head, " — {}", outcome_words(o));
+    }
+    if let Some(s) = r.score {
+        let _ = write!(head, ", {s:.1} out of 100");
+    }
+    let _ = writeln!(out, "{}", p.bold(&head));
+    if let Some(words) = r.words {
+        let _ = writeln!(out, "{}", word_count_phrase(words, r.word_range));
+    }
+    // What the reader could not do exactly (e.g. PDF paragraph breaks guessed).
+    if let Some(m) = r.message.as_deref().filter(|m| !m.trim().is_empty()) {
+        let _ = writeln!(out, "Note: {}", clean(m));
+    }
+}
+
+fn marks(out: &mut String, r: &MarkResult, ctx: &ReportContext, p: &Paint) {
+    let top = top_level(ctx, r);
+    for c in &r.criteria {
+        let assessor = if c.assessor_override.is_some() {
+            ", set by your assessor"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "\n{}: {} ({} of {top}{assessor})",
+            p.bold(&clean(&c.title)),
+            clean(&c.level_name),
+            c.level
+        );
+        for e in learner::quotes(c, 1) {
+            let _ = writeln!(
+                out,
+                "  From your essay: “{}” (paragraph {})",
+                learner::short_quote(&e.quote, QUOTE_CHARS),
+                e.paragraph
+            );
+        }
+        if let Some(line) = borderline_line(c, &ctx.level_names) {
+            let _ = writeln!(out, "  {}", clean(&line));
+        }
+        match learner::next_step(c, ctx, top) {
+            Some(step @ NextStep::Stretch(_)) => {
+                let _ = writeln!(
+                    out,
+                    "  {} {}",
+                    p.green("Top level."),
+                    clean(&step.sentence())
+                );
+            }
+            Some(step) => {
+                let _ = writeln!(out, "  {}", clean(&step.sentence()));
+            }
+            None if c.level as usize >= top => {
+                let _ = writeln!(out, "  {}", p.green("Top level: well done."));
+            }
+            None => {}
+        }
+    }
+}
+
+fn wording(out: &mut String, r: &MarkResult, p: &Paint) {
+    let notes = Notes::of(r);
+    let reflections = learner::reflections(r, &notes);
+    let plain = learner::is_plain_text(r);
+    let _ = writeln!(out, "\n{}", p.bold("Your wording"));
+    if r.lapses.is_empty() {
+        let _ = writeln!(
+            out,
+            "  You describe people and experiences in a person-first, recovery-oriented way. Well done."
+        );
+    }
+    if let Some((quote, paragraph)) = reflections.first() {
+        let _ = writeln!(
+            out,
+            "  {}: {}, for example “{}” (paragraph {paragraph}).",
+            p.green("Strength"),
+            learner::reflections_line(reflections.len()),
+            learner::short_quote(quote, QUOTE_CHARS)
+        );
+    }
+    if !r.lapses.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} to reconsider in your own words:",
+            if r.lapses.len() == 1 {
+                "One place".to_string()
+            } else {
+                format!("{} places", r.lapses.len())
+            }
+        );
+    }
+    for l in &r.lapses {
+        let place = learner::place(l.paragraph, l.line, plain);
+        let mut place_cap = place.clone();
+        if let Some(first) = place_cap.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        let _ = writeln!(
+            out,
+            "  - {place_cap}: {} — {}",
+            p.yellow(&format!("“{}”", clean(&l.text))),
+            learner::why(l)
+        );
+        let alternatives = learner::alternatives(l);
+        if alternatives.is_empty() {
+            let _ = writeln!(
+                out,
+                "    Try describing the person or experience in your own words."
+            );
+        } else {
+            let _ = writeln!(out, "    Try {alternatives}.");
+        }
+    }
+    if let Some(line) = notes.others_line() {
+        let _ = writeln!(out, "  {line}");
+    }
+    if let Some(line) = notes.own_line() {
+        let _ = writeln!(out, "  {line}");
+    }
+    for n in &notes.thoughts {
+        let _ = writeln!(
+            out,
+            "  {} ({}): {}",
+            clean(&format!("“{}”", n.text)),
+            learner::place(n.paragraph, n.line, plain),
+            clean(&n.message)
+        );
+    }
+    out.push('\n');
+}
+
+/// The compiler-style report (`check --format diagnostics`): marks and feed-forward, then each
+/// language finding pointing at its source line, with its rule code.
+pub fn render_diagnostics(
     r: &MarkResult,
     doc: Option<&Document>,
     ctx: &ReportContext,
@@ -28,16 +189,7 @@ pub fn render_check(
 ) -> String {
     let p = Paint(color);
     let mut out = String::new();
-    if r.status == Status::Error {
-        let why = r.message.as_deref().unwrap_or("it could not be read");
-        let _ = writeln!(
-            out,
-            "{}: could not mark {}: {}",
-            p.red("error"),
-            clean(&r.file),
-            clean(why)
-        );
-    } else {
+    if r.status != Status::Error {
         marked(&mut out, r, doc, ctx, &p);
     }
     let _ = writeln!(out, "{}", ctx.support_line.trim());
@@ -293,9 +445,6 @@ impl Paint {
     fn bold(&self, s: &str) -> String {
         self.style("1", s)
     }
-    fn red(&self, s: &str) -> String {
-        self.style("1;31", s)
-    }
     fn green(&self, s: &str) -> String {
         self.style("32", s)
     }
@@ -328,7 +477,11 @@ mod tests {
     }
 
     fn report(color: bool) -> String {
-        render_check(&marked_result(), Some(&doc()), &context(), color)
+        render_check(&marked_result(), &context(), color)
+    }
+
+    fn diagnostics(color: bool) -> String {
+        render_diagnostics(&marked_result(), Some(&doc()), &context(), color)
     }
 
     #[test]
@@ -337,8 +490,36 @@ mod tests {
     }
 
     #[test]
-    fn underlines_the_words_counting_characters() {
+    fn diagnostics_snapshot() {
+        insta::assert_snapshot!(diagnostics(false));
+    }
+
+    #[test]
+    fn the_learner_report_has_no_codes_commands_or_columns() {
         let text = report(false);
+        for word in [
+            "L56",
+            "L43",
+            "peermark explain",
+            "-->",
+            "^^^",
+            "= consider",
+            ":5:12",
+        ] {
+            assert!(!text.contains(word), "{word:?} in {text}");
+        }
+        // The lapse: where (with its line, as the essay is plain text), the words, why in
+        // one sentence and the alternatives.
+        assert!(
+            text.contains("  - Paragraph 3, line 5: “committed suicide” — "),
+            "{text}"
+        );
+        assert!(text.contains("    Try “died by suicide” or “took their own life”.\n"));
+    }
+
+    #[test]
+    fn underlines_the_words_counting_characters() {
+        let text = diagnostics(false);
         let lines: Vec<&str> = text.lines().collect();
         let i = lines
             .iter()
@@ -358,83 +539,73 @@ mod tests {
     fn ends_with_the_support_line_and_never_lists_risk_cues() {
         let ctx = context();
         for color in [false, true] {
-            let text = report(color);
-            assert!(text.ends_with(&format!("\n{}\n", ctx.support_line)));
-            assert!(!text.contains(ASSESSOR_QUOTE));
-            assert!(!text.contains(RISK_CUE));
-            assert!(!text.contains("paragraph 5"));
-            assert!(!text.contains(":9:"));
+            for text in [report(color), diagnostics(color)] {
+                assert!(text.ends_with(&format!("\n{}\n", ctx.support_line)));
+                assert!(!text.contains(ASSESSOR_QUOTE));
+                assert!(!text.contains(RISK_CUE));
+                assert!(!text.contains("paragraph 5"));
+                assert!(!text.contains(":9:"));
+            }
         }
-        let err = render_check(&error_result(), None, &ctx, false);
+        // An unreadable file: no report (the caller prints the error once, on stderr).
         assert_eq!(
-            err,
-            format!(
-                "error: could not mark cohort/e02.docx: e02.docx is not a readable Word file; save it again and resubmit\n{}\n",
-                ctx.support_line
-            )
+            render_check(&error_result(), &ctx, false),
+            format!("{}\n", ctx.support_line)
+        );
+        assert_eq!(
+            render_diagnostics(&error_result(), None, &ctx, false),
+            format!("{}\n", ctx.support_line)
         );
     }
 
     #[test]
     fn a_borderline_criterion_says_what_is_close_and_why() {
-        let text = render_check(&borderline_result(), None, &context(), false);
+        let text = render_check(&borderline_result(), &context(), false);
         assert!(text.contains(
             "\n1,346 words counted (the title and reference list are not counted) — below the 1,350–1,650 range\n"
         ));
         assert!(text.contains(
-            "\nStructure and academic conventions: Emerging (level 1 of 3)\n  The essay has a shape to build on (1346 words).\n  Your mark for structure and academic conventions is close to the next level: your essay has 1,346 counted words, and Strong starts at 1,350.\n  To reach Achieved: Bring the body to 1,350–1,650 words (now 1346).\n"
+            "\nStructure and academic conventions: Emerging (1 of 3)\n  Your mark for structure and academic conventions is close to the next level: your essay has 1,346 counted words, and Strong starts at 1,350.\n  To reach Achieved: Bring the body to 1,350–1,650 words (now 1346).\n"
         ), "{text}");
-        assert!(!render_check(&marked_result(), None, &context(), false).contains("Your mark for"));
+        assert!(!render_check(&marked_result(), &context(), false).contains("Your mark for"));
     }
 
     #[test]
     fn colour_only_when_asked() {
         assert!(!report(false).contains('\x1b'));
         assert!(report(true).contains("\x1b["));
+        assert!(!diagnostics(false).contains('\x1b'));
+        assert!(diagnostics(true).contains("\x1b["));
     }
 
     #[test]
-    fn next_steps_name_the_next_level() {
+    fn one_next_step_naming_the_next_level_or_the_stretch_at_the_top() {
         let text = report(false);
+        assert!(
+            text.contains("\n  To reach Strong: reword the one phrase listed below\n"),
+            "{text}"
+        );
+        assert!(!text.contains("keep describing people before their diagnosis"));
         assert!(text.contains(
-            "  To reach Strong: reword the one phrase listed below; keep describing people before their diagnosis"
-        ));
-        assert!(text.contains("  Well done: this is the top level."));
+            "  Top level. To go further, you could say how what you learned will shape the way you support others."
+        ), "{text}");
+        let mut r = marked_result();
+        r.criteria[1].next_steps = vec!["Reword one phrase.".into(), "Keep going.".into()];
+        let text = render_check(&r, &context(), false);
+        assert!(
+            text.contains("\n  To reach Strong: Reword one phrase.\n"),
+            "{text}"
+        );
+        assert!(!text.contains("Keep going."));
     }
 
     #[test]
     fn feedback_does_not_repeat_the_next_steps() {
-        let steps = vec![
-            "Name a turning point.".to_string(),
-            "Say what helped.".to_string(),
-        ];
-        assert_eq!(
-            what_is_there(
-                "You tell your story. Next steps: Name a turning point. Say what helped.",
-                &steps
-            ),
-            "You tell your story."
-        );
-        assert_eq!(
-            what_is_there(
-                "You tell your story. Name a turning point. Say what helped.",
-                &steps
-            ),
-            "You tell your story."
-        );
-        assert_eq!(
-            what_is_there("You tell your story.", &steps),
-            "You tell your story."
-        );
-        assert_eq!(
-            what_is_there("You tell your\nstory.", &[]),
-            "You tell your story."
-        );
         let mut r = marked_result();
         r.criteria[1].feedback =
             "Mostly person-first. Next steps: Reword one phrase. Keep going.".into();
         r.criteria[1].next_steps = vec!["Reword one phrase.".into(), "Keep going.".into()];
-        let text = render_check(&r, None, &context(), false);
+        let text = render_diagnostics(&r, None, &context(), false);
         assert!(text.contains(
             "\n  Mostly person-first.\n  To reach Strong: Reword one phrase. Keep going.\n"
         ));
@@ -442,7 +613,7 @@ mod tests {
 
     #[test]
     fn without_the_document_the_position_is_still_given() {
-        let text = render_check(&marked_result(), None, &context(), false);
+        let text = render_diagnostics(&marked_result(), None, &context(), false);
         assert!(text.contains(" --> cohort/e01.txt:5:12\n  = consider:"));
     }
 
