@@ -18,6 +18,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Neither read nor write the phrase cache (what peermark learned about a rubric's
+    /// phrases, kept in ~/.cache/peermark to start faster; it holds nothing of any essay).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,6 +2,7 @@
 //! exit code (0 done, 1 usage/rubric/output error, 2 some files could not be marked, 3 `check
 //! --strict` not yet achieved). Everything else is in the crates under `crates/`.
 
+mod cache;
 mod cli;
 mod commands;
 mod limits;
@@ -38,6 +39,9 @@ fn main() -> ExitCode {
 
 /// Runs one command.
 fn run(cli: Cli) -> Result<Done, UsageError> {
+    if cli.no_cache {
+        cache::turn_off();
+    }
     match cli.command {
         Command::Check {
             file,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixtures, mark_with, peermark, read_csv, root};
+use common::{cache_dir, fixtures, mark_with, peermark, read_csv, root};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -448,6 +448,7 @@ fn a_missing_path_is_a_usage_error_and_nothing_is_written() {
 /// once it has its lines): the command must end quietly, with the code it would have had.
 fn run_into_a_closed_pipe(args: &[&str]) -> std::process::Output {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_peermark"))
+        .env("PEERMARK_CACHE_DIR", cache_dir())
         .args(args)
         .current_dir(root())
         .stdout(std::process::Stdio::piped())
@@ -489,6 +490,7 @@ fn marking_the_current_folder_twice_does_not_mark_its_own_outputs() {
     }
     let run = || {
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_peermark"))
+            .env("PEERMARK_CACHE_DIR", cache_dir())
             .args(["mark", "."])
             .current_dir(&cohort)
             .output()

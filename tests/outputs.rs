@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{mark_with, read_csv};
+use common::{cache_dir, mark_with, read_csv};
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -162,6 +162,7 @@ fn outputs_are_private_unless_shared_and_no_temporary_file_is_left() {
         .arg("-c")
         .arg("umask 022 && exec \"$0\" \"$@\"")
         .arg(&bin)
+        .env("PEERMARK_CACHE_DIR", cache_dir())
         .args(["mark", "--quiet", "--shared-output", "--out"])
         .arg(&shared)
         .arg(&inputs)
@@ -231,6 +232,7 @@ fn a_killed_run_leaves_the_previous_outputs_whole() {
     for round in 0..6u64 {
         let started = std::time::SystemTime::now();
         let mut child = std::process::Command::new(&bin)
+            .env("PEERMARK_CACHE_DIR", cache_dir())
             .arg("mark")
             .arg(&inputs)
             .arg("--out")

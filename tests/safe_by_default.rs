@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fixtures, mark_with, peermark, read_csv, root};
+use common::{cache_dir, fixtures, mark_with, peermark, read_csv, root};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -405,6 +405,7 @@ fn ctrl_c_during_mark_says_what_was_kept_and_leaves_no_temporary_file() {
             BTreeMap::new()
         };
         let child = std::process::Command::new(&bin)
+            .env("PEERMARK_CACHE_DIR", cache_dir())
             .arg("mark")
             .arg(&cohort)
             .arg("--out")

@@ -19,8 +19,7 @@ pub mod sample;
 
 /// The rubric of `--rubric`, or the built-in one.
 pub fn load(rubric: Option<&PathBuf>) -> Result<Rubric, UsageError> {
-    peermark_engine::load_rubric(rubric.map(|p| p.as_path()))
-        .map_err(|e| UsageError(format!("{e}")))
+    crate::cache::load_rubric(rubric.map(|p| p.as_path())).map_err(|e| UsageError(format!("{e}")))
 }
 
 /// The rubric one result of `DIR/results.json` records.

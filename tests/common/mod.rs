@@ -19,10 +19,15 @@ pub fn fixtures() -> PathBuf {
     root().join("../shared/fixtures")
 }
 
-/// The `peermark` binary, run from the project root.
+/// The phrase cache the tests' runs share (never the user's own).
+pub fn cache_dir() -> PathBuf {
+    root().join("target/test-phrase-cache")
+}
+
+/// The `peermark` binary, run from the project root, with the tests' phrase cache.
 pub fn peermark() -> Command {
     let mut c = Command::cargo_bin("peermark").unwrap();
-    c.current_dir(root());
+    c.current_dir(root()).env("PEERMARK_CACHE_DIR", cache_dir());
     c
 }
 

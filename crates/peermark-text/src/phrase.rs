@@ -386,6 +386,8 @@ impl StartDfa {
 #[derive(Clone, Debug)]
 struct Literals {
     automaton: Option<AhoCorasick>,
+    /// What it was built from (for the [`store`]).
+    plan: std::sync::Arc<LiteralPlan>,
     /// For each literal of `automaton`, the phrase it belongs to.
     owner: Vec<u32>,
     /// Per phrase: whether it is tried only where one of its literals begins.
@@ -398,9 +400,25 @@ struct Literals {
     whole: Vec<Option<u32>>,
 }
 
+/// What [`Literals`] is built from: the literals to look for and how each phrase is tried.
+/// It is the costly part to work out (every phrase parsed and its literals extracted), and
+/// what the [`store`] keeps between runs.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct LiteralPlan {
+    literals: Vec<Vec<u8>>,
+    owner: Vec<u32>,
+    anchored: Vec<bool>,
+    always: Vec<usize>,
+    whole: Vec<Option<u32>>,
+}
+
 impl Literals {
     /// Chooses, for each phrase's syntax tree, the literals to look for and how to try it.
     fn new(hirs: &[regex_syntax::hir::Hir]) -> Result<Self, (usize, String)> {
+        Self::build(Self::plan(hirs))
+    }
+
+    fn plan(hirs: &[regex_syntax::hir::Hir]) -> LiteralPlan {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut anchored = Vec::with_capacity(hirs.len());
@@ -441,23 +459,36 @@ impl Literals {
             }
             anchored.push(is_prefix);
         }
-        let automaton = if literals.is_empty() {
+        LiteralPlan {
+            literals,
+            owner,
+            anchored,
+            always,
+            whole,
+        }
+    }
+
+    /// The automaton over a plan's literals. A contiguous NFA: it builds four times faster
+    /// than a DFA over these literals (start-up) and searches paragraphs as fast.
+    fn build(plan: LiteralPlan) -> Result<Self, (usize, String)> {
+        let automaton = if plan.literals.is_empty() {
             None
         } else {
             Some(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&literals)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&plan.literals)
                     .map_err(|e| (0, e.to_string()))?,
             )
         };
         Ok(Literals {
             automaton,
-            owner,
-            anchored,
-            always,
-            whole,
+            plan: std::sync::Arc::new(plan.clone()),
+            owner: plan.owner,
+            anchored: plan.anchored,
+            always: plan.always,
+            whole: plan.whole,
         })
     }
 }
@@ -467,6 +498,13 @@ impl Literals {
     fn everything(n: usize) -> Self {
         Literals {
             automaton: None,
+            plan: std::sync::Arc::new(LiteralPlan {
+                literals: Vec::new(),
+                owner: Vec::new(),
+                anchored: vec![false; n],
+                always: (0..n).collect(),
+                whole: vec![None; n],
+            }),
             owner: Vec::new(),
             anchored: vec![false; n],
             always: (0..n).collect(),
@@ -549,6 +587,42 @@ fn for_simple_spacing(re: &str) -> String {
 impl Matcher {
     /// Compiles phrases written in the notation above.
     pub fn new<S: AsRef<str>>(phrases: &[S]) -> Result<Self, PhraseError> {
+        let key = store::key(phrases);
+        if let Some(prepared) = key.and_then(store::get) {
+            if prepared.sources.len() == phrases.len() {
+                if let Ok(m) = Self::from_prepared(&prepared) {
+                    return Ok(m);
+                }
+            }
+        }
+        let m = Self::compile(phrases)?;
+        if let Some(key) = key {
+            store::put(
+                key,
+                store::Prepared {
+                    sources: m.sources.clone(),
+                    word_start: m.word_start.clone(),
+                    simple: (*m.simple.plan).clone(),
+                },
+            );
+        }
+        Ok(m)
+    }
+
+    /// A matcher from a stored analysis: nothing parsed, only the automaton built.
+    fn from_prepared(p: &store::Prepared) -> Result<Self, (usize, String)> {
+        let n = p.sources.len();
+        Ok(Matcher {
+            general: OnceLock::new(),
+            simple: Literals::build(p.simple.clone())?,
+            word_start: p.word_start.clone(),
+            sources: p.sources.clone(),
+            regexes: (0..n).map(|_| OnceLock::new()).collect(),
+            starts: (0..n).map(|_| OnceLock::new()).collect(),
+        })
+    }
+
+    fn compile<S: AsRef<str>>(phrases: &[S]) -> Result<Self, PhraseError> {
         let mut compiled = Vec::with_capacity(phrases.len());
         for (index, p) in phrases.iter().enumerate() {
             let re = compile_phrase(p.as_ref()).map_err(|message| PhraseError {
@@ -826,6 +900,174 @@ impl Matcher {
     }
 }
 
+/// Phrase analyses kept between runs, so that a run need not parse every phrase of a rubric
+/// again: the literals each phrase is looked for by and how it is tried, and its regular
+/// expression's source. Nothing else, and nothing of any essay.
+///
+/// Off until [`store::enable`] is called (the command line does, around loading a rubric);
+/// then [`Matcher::new`] takes a stored analysis of the same phrases when there is one, and
+/// stores what it works out otherwise. An entry is keyed by a hash of its phrases' text and
+/// checked against their number, so a stale entry is never used for other phrases: it just
+/// goes unused. [`store::export`] and [`store::import`] turn the store into bytes and back
+/// (with peermark's version and the format's: bytes of another version are ignored).
+pub mod store {
+    use super::LiteralPlan;
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    /// The bytes' format; a change to what is stored bumps it.
+    const FORMAT: u32 = 1;
+    const MAGIC: &[u8; 8] = b"PMPHRASE";
+
+    #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+    pub(super) struct Prepared {
+        pub(super) sources: Vec<String>,
+        pub(super) word_start: Vec<bool>,
+        pub(super) simple: LiteralPlan,
+    }
+
+    #[derive(Default)]
+    struct Store {
+        enabled: bool,
+        entries: HashMap<u64, Arc<Prepared>>,
+        /// Whether an analysis was worked out since the store was enabled or imported.
+        added: bool,
+    }
+
+    static STORE: Mutex<Option<Store>> = Mutex::new(None);
+
+    fn with<T>(f: impl FnOnce(&mut Store) -> T) -> T {
+        let mut guard = STORE.lock().unwrap_or_else(|e| e.into_inner());
+        f(guard.get_or_insert_with(Store::default))
+    }
+
+    /// Turns the store on: matchers built from now on use and fill it.
+    pub fn enable() {
+        with(|s| s.enabled = true);
+    }
+
+    /// FNV-1a, 64 bits, continuing from `h`.
+    fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    }
+
+    const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+    fn checksum(body: &[u8]) -> u64 {
+        fnv(FNV_START, body)
+    }
+
+    /// The key of a list of phrases (a hash of their text), when the store is on.
+    pub(super) fn key<S: AsRef<str>>(phrases: &[S]) -> Option<u64> {
+        if !with(|s| s.enabled) {
+            return None;
+        }
+        let mut h = fnv(FNV_START, &(phrases.len() as u64).to_le_bytes());
+        for p in phrases {
+            let p = p.as_ref().as_bytes();
+            h = fnv(h, &(p.len() as u64).to_le_bytes());
+            h = fnv(h, p);
+        }
+        Some(h)
+    }
+
+    pub(super) fn get(key: u64) -> Option<Arc<Prepared>> {
+        with(|s| s.entries.get(&key).cloned())
+    }
+
+    pub(super) fn put(key: u64, p: Prepared) {
+        with(|s| {
+            s.entries.insert(key, Arc::new(p));
+            s.added = true;
+        });
+    }
+
+    /// Whether any analysis was worked out (not found in the store) since it was enabled or
+    /// last imported or exported: then the bytes are worth writing again.
+    pub fn added() -> bool {
+        with(|s| s.added)
+    }
+
+    /// The store as bytes, tagged with `version` (peermark's).
+    pub fn export(version: &str) -> Vec<u8> {
+        with(|s| {
+            s.added = false;
+            let mut entries: Vec<(u64, &Prepared)> =
+                s.entries.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+            entries.sort_by_key(|(k, _)| *k);
+            let mut out = Vec::new();
+            out.extend_from_slice(MAGIC);
+            out.extend_from_slice(&FORMAT.to_le_bytes());
+            out.extend_from_slice(&(version.len() as u32).to_le_bytes());
+            out.extend_from_slice(version.as_bytes());
+            match postcard::to_allocvec(&entries) {
+                Ok(body) => {
+                    out.extend_from_slice(&checksum(&body).to_le_bytes());
+                    out.extend_from_slice(&body);
+                }
+                Err(_) => return Vec::new(),
+            }
+            out
+        })
+    }
+
+    /// Adds the analyses in `bytes` (made by [`export`] with the same `version` and format)
+    /// to the store; anything else (another version, damaged bytes) is ignored, and `false`
+    /// says so.
+    pub fn import(bytes: &[u8], version: &str) -> bool {
+        let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
+            return false;
+        };
+        let Some((format, rest)) = rest.split_first_chunk::<4>() else {
+            return false;
+        };
+        if u32::from_le_bytes(*format) != FORMAT {
+            return false;
+        }
+        let Some((len, rest)) = rest.split_first_chunk::<4>() else {
+            return false;
+        };
+        let len = u32::from_le_bytes(*len) as usize;
+        if rest.get(..len) != Some(version.as_bytes()) {
+            return false;
+        }
+        // Bytes damaged on disk are caught by their checksum before anything is decoded.
+        let Some((sum, body)) = rest[len..].split_first_chunk::<8>() else {
+            return false;
+        };
+        if u64::from_le_bytes(*sum) != checksum(body) {
+            return false;
+        }
+        let Ok(entries) = postcard::from_bytes::<Vec<(u64, Prepared)>>(body) else {
+            return false;
+        };
+        // A damaged entry that still decodes is caught here: its parts must agree.
+        let sound = |p: &Prepared| {
+            let n = p.sources.len();
+            p.word_start.len() == n
+                && p.simple.anchored.len() == n
+                && p.simple.whole.len() == n
+                && p.simple.owner.len() == p.simple.literals.len()
+                && p.simple.owner.iter().all(|&o| (o as usize) < n)
+                && p.simple.always.iter().all(|&a| a < n)
+        };
+        if !entries.iter().all(|(_, p)| sound(p)) {
+            return false;
+        }
+        with(|s| {
+            for (k, p) in entries {
+                s.entries.insert(k, Arc::new(p));
+            }
+            s.added = false;
+        });
+        true
+    }
+}
+
 /// A regular expression's syntax error on one line: what is wrong and at which character.
 fn syntax_error(kind: &dyn std::fmt::Display, span: &regex_syntax::ast::Span) -> String {
     format!(
@@ -1036,6 +1278,44 @@ pub fn longest_non_overlapping(mut hits: Vec<Hit>) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_stored_analysis_matches_as_the_compiled_one() {
+        let phrases = [
+            "peer support",
+            "took (back) control",
+            "recogni[sz]e*",
+            "self-harm",
+            "re:(?i)\\bhope(s|ful)?\\b",
+            "never … again",
+        ];
+        let text = "I took back control; peer  support helped me recognise hope. \
+                    Self harm? Never once again, and hopeful.";
+        let compiled = Matcher::compile(&phrases).unwrap();
+        store::enable();
+        let built = Matcher::new(&phrases).unwrap();
+        let bytes = store::export("test");
+        assert!(!store::import(&bytes, "another version"));
+        assert!(!store::import(&bytes[..bytes.len() - 1], "test"));
+        let mut damaged = bytes.clone();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 0x20;
+        assert!(
+            !store::import(&damaged, "test"),
+            "the checksum catches damage"
+        );
+        assert!(store::import(&bytes, "test"));
+        let stored = Matcher::new(&phrases).unwrap();
+        assert!(!store::added(), "found in the store, nothing worked out");
+        for m in [&built, &stored] {
+            assert_eq!(m.find_all(text), compiled.find_all(text));
+            assert_eq!(
+                m.find_all(&text.replace(' ', "\n")),
+                compiled.find_all(&text.replace(' ', "\n"))
+            );
+        }
+        assert!(!compiled.find_all(text).is_empty());
+    }
     use super::*;
 
     #[test]
