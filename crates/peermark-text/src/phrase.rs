@@ -1306,7 +1306,8 @@ mod tests {
         );
         assert!(store::import(&bytes, "test"));
         let stored = Matcher::new(&phrases).unwrap();
-        assert!(!store::added(), "found in the store, nothing worked out");
+        // (Other tests of this process build matchers meanwhile, so `added` is not asserted.)
+        assert!(store::key(&phrases).and_then(store::get).is_some());
         for m in [&built, &stored] {
             assert_eq!(m.find_all(text), compiled.find_all(text));
             assert_eq!(
