@@ -16,9 +16,14 @@ case "$corpus" in
   *) echo "bench/run.sh: CORPUS must be cohort, copies or rotated (not '$corpus')" >&2; exit 2 ;;
 esac
 cargo build --release --quiet
-bin=target/release/peermark
-work=$(mktemp -d)
+# BASELINE=path/to/an/older/peermark times it too, back to back with this build on the same
+# cohorts (each configuration: this build's runs, then the baseline's).
+bins=(target/release/peermark)
+if [ -n "${BASELINE:-}" ]; then bins+=("$BASELINE"); fi
+work=$(mktemp -d /tmp/peermark-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# The phrase cache of this run only (the warm-up run fills it).
+export PEERMARK_CACHE_DIR="$work/phrase-cache"
 # Each configuration is timed REPEAT times (default 3), each run into a fresh folder; the
 # median is reported with the range. Folders are removed only at the end: ext4 slows down
 # creating files for a few minutes after thousands were deleted, which would measure the file
@@ -29,7 +34,9 @@ for n in "$@"; do
   # The generator's summary (kind, seed, distinct / recombined / near-copy counts, writers).
   python3 bench/make-corpus.py --kind "$corpus" "$n" "$work/cohort-$n" | sed 's/^/# /'
   for sheets in md md,docx,annotated; do
-    out="$work/out-$n-${sheets//,/-}"
+  for bin in "${bins[@]}"; do
+    tag=$(echo "$bin" | md5sum | cut -c1-8)
+    out="$work/out-$n-${sheets//,/-}-$tag"
     # Warm the page cache once.
     "$bin" mark "$work/cohort-$n" --out "$out-warm" --sheets "$sheets" --quiet 2>/dev/null || true
     : > "$work/times"
@@ -38,7 +45,7 @@ for n in "$@"; do
       cat "$work/time" >> "$work/times"
     done
     rows=$(($(wc -l < "$out-1/gradebook.csv") - 1))
-    python3 - "$n" "$sheets" "$rows" "$work/times" "$corpus" <<'PY'
+    python3 - "$n" "$sheets" "$rows" "$work/times" "$corpus" "$bin" <<'PY'
 import statistics, sys
 n, sheets, rows, corpus = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[5]
 runs = [tuple(float(x) for x in line.split()) for line in open(sys.argv[4]) if line.strip()]
@@ -46,9 +53,10 @@ secs = statistics.median(r[0] for r in runs)
 kb = max(r[1] for r in runs)
 cpu = statistics.median(r[2] + r[3] for r in runs)
 lo, hi = min(r[0] for r in runs), max(r[0] for r in runs)
-print(f"mark {n} docx essays ({corpus}, --sheets {sheets}): median {secs:.2f} s of {len(runs)} runs "
+print(f"{sys.argv[6]}: mark {n} docx essays ({corpus}, --sheets {sheets}): median {secs:.2f} s of {len(runs)} runs "
       f"({lo:.2f}-{hi:.2f} s), {n / max(secs, 1e-9):.0f} essays/s, peak RSS {kb / 1024:.1f} MB, "
       f"CPU {cpu:.2f} s, {rows} rows")
 PY
+  done
   done
 done
