@@ -49,11 +49,7 @@ fn file_for(folder: &Path, rubric: Option<&Path>) -> PathBuf {
         None => "phrases-built-in.bin".to_string(),
         Some(p) => {
             let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for b in p.as_os_str().as_encoded_bytes() {
-                h ^= u64::from(*b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
+            let h = peermark_text::phrase::store::hash(p.as_os_str().as_encoded_bytes());
             format!("phrases-{h:016x}.bin")
         }
     };

@@ -307,12 +307,6 @@ fn wording(out: &mut String, r: &MarkResult, anchors: &[&str]) {
     if !r.lapses.is_empty() {
         out.push_str("<p>To reconsider in your own words:</p>\n<ol>\n");
         for (k, l) in r.lapses.iter().enumerate() {
-            let alternatives = learner::alternatives(l);
-            let try_line = if alternatives.is_empty() {
-                "Try describing the person or experience in your own words.".to_string()
-            } else {
-                format!("Try {alternatives}.")
-            };
             let anchor = format!("at-w{}", k + 1);
             let words = format!("“{}”", esc(&learner::one_line(&l.text)));
             let words = if anchors.contains(&anchor.as_str()) {
@@ -326,7 +320,7 @@ fn wording(out: &mut String, r: &MarkResult, anchors: &[&str]) {
                 k + 1,
                 esc(&learner::place(l.paragraph, l.line, plain)),
                 esc(&learner::why(l)),
-                esc(&try_line),
+                esc(&learner::try_line(l)),
             );
         }
         out.push_str("</ol>\n");

@@ -93,8 +93,13 @@ pub fn what_is_there(c: &CriterionResult, ctx: &ReportContext) -> String {
             end = at;
         }
     }
+    up_to(&feedback, end)
+}
+
+/// `feedback` (on one line) before byte `end`, without a lead-in there that ends with ':'
+/// ("… Next steps:"): the sentences before it are kept.
+pub(crate) fn up_to(feedback: &str, end: usize) -> String {
     let before = feedback[..end].trim_end();
-    // Drop a lead-in that ends with ':' ("… Next steps:"), keeping the sentences before it.
     let before = match before.strip_suffix(':') {
         Some(lead) => lead.rfind(['.', '!', '?']).map_or("", |i| &lead[..=i]),
         None => before,
@@ -152,6 +157,25 @@ pub fn alternatives(l: &LanguageLapse) -> String {
         .map(|s| format!("“{}”", one_line(s)))
         .collect();
     or_list(&options)
+}
+
+/// "Try “a”, “b” or “c”." — or, for a rule without alternatives, to say it in one's own words.
+pub fn try_line(l: &LanguageLapse) -> String {
+    let alternatives = alternatives(l);
+    if alternatives.is_empty() {
+        "Try describing the person or experience in your own words.".to_string()
+    } else {
+        format!("Try {alternatives}.")
+    }
+}
+
+/// [`place`] at the start of a line: "Paragraph 6, line 11".
+pub fn place_first(paragraph: usize, line: u32, plain: bool) -> String {
+    let mut place = place(paragraph, line, plain);
+    if let Some(first) = place.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    place
 }
 
 /// Why the lapse's words can hurt, in one sentence.

@@ -187,21 +187,24 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
         for c in &r.criteria {
             // The criterion and its level on a row of their own, across the table: a row
             // that never breaks and stays with the row after it, which may break.
-            let mut title = vec![cell_runs_keep(&[
-                (&format!("{}: ", one_line(&c.title)), BOLD),
-                (
-                    &format!(
-                        "{} ({} of {top}) · {} of {} points",
-                        one_line(&c.level_name),
-                        c.level,
-                        number(c.points),
-                        number(c.max_points)
+            let mut title = vec![cell_runs(
+                "TableTitle",
+                &[
+                    (&format!("{}: ", one_line(&c.title)), BOLD),
+                    (
+                        &format!(
+                            "{} ({} of {top}) · {} of {} points",
+                            one_line(&c.level_name),
+                            c.level,
+                            number(c.points),
+                            number(c.max_points)
+                        ),
+                        PLAIN,
                     ),
-                    PLAIN,
-                ),
-            ])];
+                ],
+            )];
             if let Some(note) = super::review_md::override_plain(c, ctx, top) {
-                title.push(cell_runs_keep(&[(&one_line(&note), BOLD)]));
+                title.push(cell_runs("TableTitle", &[(&one_line(&note), BOLD)]));
             }
             spanning_row(out, &widths, &title);
             let mut first = Vec::new();
@@ -237,14 +240,17 @@ fn marked_body(out: &mut String, r: &MarkResult, ctx: &ReportContext) {
                 }
             }
             match crate::learner::next_step(c, ctx, top) {
-                Some(NextStep::Reach { level_name, step }) => feedback.push(cell_runs(&[
-                    (&format!("Next step, to reach {level_name}: "), BOLD),
-                    (&step, PLAIN),
-                ])),
-                Some(NextStep::Stretch(stretch)) => feedback.push(cell_runs(&[
-                    ("This is the top level. ", BOLD),
-                    (&stretch, PLAIN),
-                ])),
+                Some(NextStep::Reach { level_name, step }) => feedback.push(cell_runs(
+                    "TableText",
+                    &[
+                        (&format!("Next step, to reach {level_name}: "), BOLD),
+                        (&step, PLAIN),
+                    ],
+                )),
+                Some(NextStep::Stretch(stretch)) => feedback.push(cell_runs(
+                    "TableText",
+                    &[("This is the top level. ", BOLD), (&stretch, PLAIN)],
+                )),
                 None => {}
             }
             row(out, &widths, false, &[first, evidence, feedback]);
@@ -318,10 +324,7 @@ fn language_section(out: &mut String, r: &MarkResult) {
             } else {
                 alternatives
             };
-            let mut place = crate::learner::place(l.paragraph, l.line, plain);
-            if let Some(first) = place.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
+            let place = crate::learner::place_first(l.paragraph, l.line, plain);
             row(
                 out,
                 &widths,
@@ -412,9 +415,7 @@ fn row(out: &mut String, widths: &[u32], header: bool, cells: &[Vec<String>]) {
 }
 
 fn cell_para(text: &str, style: RunStyle) -> String {
-    let mut s = String::new();
-    para_runs(&mut s, Some("TableText"), &[(text, style)]);
-    s
+    cell_runs("TableText", &[(text, style)])
 }
 
 /// A row of one cell across the whole table that never breaks across pages; its paragraphs
@@ -432,16 +433,10 @@ fn spanning_row(out: &mut String, widths: &[u32], paras: &[String]) {
     out.push_str("</w:tc></w:tr>");
 }
 
-/// A table paragraph kept with the next one (a title row kept with its row).
-fn cell_runs_keep(runs: &[(&str, RunStyle)]) -> String {
+/// A table paragraph of runs; `TableTitle` keeps a title row with its row.
+fn cell_runs(style: &str, runs: &[(&str, RunStyle)]) -> String {
     let mut s = String::new();
-    para_runs(&mut s, Some("TableTitle"), runs);
-    s
-}
-
-fn cell_runs(runs: &[(&str, RunStyle)]) -> String {
-    let mut s = String::new();
-    para_runs(&mut s, Some("TableText"), runs);
+    para_runs(&mut s, Some(style), runs);
     s
 }
 

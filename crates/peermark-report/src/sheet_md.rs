@@ -232,7 +232,7 @@ fn language_section(out: &mut String, r: &MarkResult) {
         for l in &r.lapses {
             let alternatives = crate::learner::alternatives(l);
             let try_line = if alternatives.is_empty() {
-                "Try describing the person or experience in your own words.".to_string()
+                crate::learner::try_line(l)
             } else {
                 format!("You might write {alternatives}.")
             };

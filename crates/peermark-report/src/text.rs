@@ -140,14 +140,10 @@ fn wording(out: &mut String, r: &MarkResult, p: &Paint) {
         );
     }
     for l in &r.lapses {
-        let place = learner::place(l.paragraph, l.line, plain);
-        let mut place_cap = place.clone();
-        if let Some(first) = place_cap.get_mut(0..1) {
-            first.make_ascii_uppercase();
-        }
         let _ = writeln!(
             out,
-            "  - {place_cap}: {} — {}",
+            "  - {}: {} — {}",
+            learner::place_first(l.paragraph, l.line, plain),
             p.yellow(&format!("“{}”", clean(&l.text))),
             learner::why(l)
         );
@@ -203,21 +199,7 @@ fn marked(
     ctx: &ReportContext,
     p: &Paint,
 ) {
-    let mut head = clean(&r.submission);
-    if let Some(o) = r.outcome {
-        let _ = write!(head, " — {}", outcome_words(o));
-    }
-    if let Some(s) = r.score {
-        let _ = write!(head, ", {s:.1} out of 100");
-    }
-    let _ = writeln!(out, "{}", p.bold(&head));
-    if let Some(words) = r.words {
-        let _ = writeln!(out, "{}", word_count_phrase(words, r.word_range));
-    }
-    // What the reader could not do exactly (e.g. PDF paragraph breaks guessed).
-    if let Some(m) = r.message.as_deref().filter(|m| !m.trim().is_empty()) {
-        let _ = writeln!(out, "Note: {}", clean(m));
-    }
+    header(out, r, p);
 
     let top = top_level(ctx, r);
     for c in &r.criteria {
@@ -321,13 +303,7 @@ fn what_is_there(feedback: &str, next_steps: &[String]) -> String {
     let Some(at) = first.and_then(|s| feedback.find(&s)) else {
         return feedback;
     };
-    let before = feedback[..at].trim_end();
-    // Drop a lead-in that ends with ':' ("… Next steps:"), keeping the sentences before it.
-    let before = match before.strip_suffix(':') {
-        Some(lead) => lead.rfind(['.', '!', '?']).map_or("", |i| &lead[..=i]),
-        None => before,
-    };
-    before.trim().to_string()
+    learner::up_to(&feedback, at)
 }
 
 /// One language finding, shown as a compiler shows an error.

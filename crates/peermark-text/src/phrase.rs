@@ -385,19 +385,9 @@ impl StartDfa {
 /// One Aho-Corasick automaton over the phrases' literals, and how each phrase is tried.
 #[derive(Clone, Debug)]
 struct Literals {
+    /// An automaton over `plan.literals`.
     automaton: Option<AhoCorasick>,
-    /// What it was built from (for the [`store`]).
-    plan: std::sync::Arc<LiteralPlan>,
-    /// For each literal of `automaton`, the phrase it belongs to.
-    owner: Vec<u32>,
-    /// Per phrase: whether it is tried only where one of its literals begins.
-    anchored: Vec<bool>,
-    /// Phrases searched on every text.
-    always: Vec<usize>,
-    /// Per phrase: the length of its one literal when the phrase is nothing but that
-    /// literal between word boundaries (`peer support`), so that a literal found with a
-    /// word boundary at each end is a match and needs no regex.
-    whole: Vec<Option<u32>>,
+    plan: LiteralPlan,
 }
 
 /// What [`Literals`] is built from: the literals to look for and how each phrase is tried.
@@ -406,9 +396,15 @@ struct Literals {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 struct LiteralPlan {
     literals: Vec<Vec<u8>>,
+    /// For each literal, the phrase it belongs to.
     owner: Vec<u32>,
+    /// Per phrase: whether it is tried only where one of its literals begins.
     anchored: Vec<bool>,
+    /// Phrases searched on every text.
     always: Vec<usize>,
+    /// Per phrase: the length of its one literal when the phrase is nothing but that
+    /// literal between word boundaries (`peer support`), so that a literal found with a
+    /// word boundary at each end is a match and needs no regex.
     whole: Vec<Option<u32>>,
 }
 
@@ -482,14 +478,7 @@ impl Literals {
                     .map_err(|e| (0, e.to_string()))?,
             )
         };
-        Ok(Literals {
-            automaton,
-            plan: std::sync::Arc::new(plan.clone()),
-            owner: plan.owner,
-            anchored: plan.anchored,
-            always: plan.always,
-            whole: plan.whole,
-        })
+        Ok(Literals { automaton, plan })
     }
 }
 
@@ -498,17 +487,13 @@ impl Literals {
     fn everything(n: usize) -> Self {
         Literals {
             automaton: None,
-            plan: std::sync::Arc::new(LiteralPlan {
+            plan: LiteralPlan {
                 literals: Vec::new(),
                 owner: Vec::new(),
                 anchored: vec![false; n],
                 always: (0..n).collect(),
                 whole: vec![None; n],
-            }),
-            owner: Vec::new(),
-            anchored: vec![false; n],
-            always: (0..n).collect(),
-            whole: vec![None; n],
+            },
         }
     }
 }
@@ -602,7 +587,7 @@ impl Matcher {
                 store::Prepared {
                     sources: m.sources.clone(),
                     word_start: m.word_start.clone(),
-                    simple: (*m.simple.plan).clone(),
+                    simple: m.simple.plan.clone(),
                 },
             );
         }
@@ -730,7 +715,7 @@ impl Matcher {
                             // Anchored phrases are only tried where they begin: a prefilter
                             // would never be used, and building one is most of the cost.
                             // (Texts that are not simply spaced may search it whole.)
-                            .auto_prefilter(!self.simple.anchored[pattern]),
+                            .auto_prefilter(!self.simple.plan.anchored[pattern]),
                     )
                     .build(&self.sources[pattern])
                     .ok()
@@ -768,12 +753,12 @@ impl Matcher {
         } else {
             self.general()
         };
-        let mut scan: Vec<usize> = set.always.clone();
+        let mut scan: Vec<usize> = set.plan.always.clone();
         let bytes = text.as_bytes();
         if let Some(ac) = &set.automaton {
             for m in ac.find_overlapping_iter(text) {
-                let p = set.owner[m.pattern().as_usize()];
-                if set.anchored[p as usize] {
+                let p = set.plan.owner[m.pattern().as_usize()];
+                if set.plan.anchored[p as usize] {
                     let at = m.start();
                     if self.word_start[p as usize]
                         && at > 0
@@ -811,7 +796,7 @@ impl Matcher {
                     if at < end {
                         continue;
                     }
-                    let m = match set.whole[pattern] {
+                    let m = match set.plan.whole[pattern] {
                         // A whole-literal phrase: the literal is there (the automaton found
                         // it); the match is it when both ends are word boundaries.
                         Some(len) => {
@@ -946,6 +931,11 @@ pub mod store {
         with(|s| s.enabled = true);
     }
 
+    /// A 64-bit hash of `bytes` (FNV-1a): stable from run to run and machine to machine.
+    pub fn hash(bytes: &[u8]) -> u64 {
+        fnv(FNV_START, bytes)
+    }
+
     /// FNV-1a, 64 bits, continuing from `h`.
     fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
         for &b in bytes {
@@ -958,7 +948,7 @@ pub mod store {
     const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
     fn checksum(body: &[u8]) -> u64 {
-        fnv(FNV_START, body)
+        hash(body)
     }
 
     /// The key of a list of phrases (a hash of their text), when the store is on.
