@@ -2,8 +2,10 @@
 """Trains the safeguarding model (`rubrics/safeguarding-model.toml`, `[safeguarding.model]`).
 
 The model is a logistic regression over the features `crates/peermark-safeguard/src/model.rs`
-reads (a window's distinct words and adjacent word pairs; a window is a sentence and the one
-before it). In the scan it does two things beside the cue file: it flags a window scoring at
+reads (a window's distinct words and runs of two and three adjacent words, `ngrams = 3`; a
+window is a sentence and the one before it). Triples and C = 1 were chosen over pairs and
+C = 0.5 by grouped cross-validation on the training material (out-of-fold passage recall
+0.59 to 0.67 at the same 5 % of essays without risk flagged). In the scan it does two things beside the cue file: it flags a window scoring at
 least `threshold`, and it lets a cue with no time reading stand only when one of the
 sentence's windows scores at least `confirm`.
 
@@ -20,7 +22,7 @@ pair that gives the highest out-of-fold passage recall while flagging at most
 --max-essay-flags of the essays without current risk (issue 15's bar: 5 %), with the cue file's
 own flags counted as the scan counts them.
 
-Usage: python3 tools/train-safeguarding-model.py [--c 0.5] [--max-essay-flags 0.05]
+Usage: python3 tools/train-safeguarding-model.py [--c 1.0] [--ngrams 3] [--max-essay-flags 0.05]
 Needs scikit-learn, scipy and numpy (pip install scikit-learn) and the `windows` example
 (cargo build --release -p peermark-safeguard --example windows).
 """
@@ -64,9 +66,16 @@ def words(text):
     return out
 
 
+NGRAMS = 3
+
+
 def features(text):
+    """A window's distinct words, pairs and (with NGRAMS = 3) triples of adjacent words."""
     w = words(text)
-    return sorted(set(w) | {f"{a} {b}" for a, b in zip(w, w[1:])})
+    f = set(w) | {f"{a} {b}" for a, b in zip(w, w[1:])}
+    if NGRAMS >= 3:
+        f |= {f"{a} {b} {c}" for a, b, c in zip(w, w[1:], w[2:])}
+    return sorted(f)
 
 
 def tsv(path):
@@ -205,7 +214,8 @@ def decide(units, t, c):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--c", type=float, default=0.5)
+    ap.add_argument("--c", type=float, default=1.0)
+    ap.add_argument("--ngrams", type=int, default=3, choices=[2, 3])
     ap.add_argument("--passage-weight", type=float, default=4.0)
     ap.add_argument("--max-essay-flags", type=float, default=0.05)
     # Weights smaller than this are left out of the file: half the weights, a quicker start,
@@ -213,6 +223,8 @@ def main():
     ap.add_argument("--min-weight", type=float, default=0.05)
     ap.add_argument("--out", default=os.path.join(ROOT, "rubrics", "safeguarding-model.toml"))
     args = ap.parse_args()
+    global NGRAMS
+    NGRAMS = args.ngrams
 
     ps = passages()
     es = essays()
@@ -288,13 +300,14 @@ def main():
     with open(args.out, "w", encoding="utf-8") as out:
         out.write("# The safeguarding model's weights: written by tools/train-safeguarding-model.py, not by hand.\n")
         out.write("# A window (a sentence and the one before it) scores bias + the weights of its distinct words\n")
-        out.write("# and adjacent word pairs. At or over `threshold` the stronger of its two sentences is flagged\n")
+        out.write("# and runs of adjacent words (up to `ngrams`). At or over `threshold` the stronger of its two sentences is flagged\n")
         out.write("# for the assessor; a cue of the cue file with no time reading stands only when one of its\n")
         out.write("# sentence's windows reaches `confirm` (crates/peermark-safeguard/src/model.rs). Never a mark.\n\n")
         out.write("[safeguarding.model]\n")
         out.write(f"bias = {float(model.intercept_[0]):.4f}\n")
         out.write(f"threshold = {float(t):.4f}\n")
         out.write(f"confirm = {float(min(c, 1e6)):.4f}\n")
+        out.write(f"ngrams = {NGRAMS}\n")
         out.write("tier = 2\n")
         out.write('cue = "wording that may suggest current risk, read by the model from the words"\n\n')
         out.write("[safeguarding.model.trained]\n")

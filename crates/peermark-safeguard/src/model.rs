@@ -4,7 +4,8 @@
 //!
 //! It reads a *window*: a sentence with the one before it, so that "back then" or "these
 //! days" in one sentence can decide the next. Its features are the window's distinct words and
-//! pairs of adjacent words, lower-cased, letters, digits and apostrophes only;
+//! runs of adjacent words up to `ngrams` long (pairs; with `ngrams = 3` also triples),
+//! lower-cased, letters, digits and apostrophes only;
 //! its score is `bias + Σ weight(feature)`, and a window at or over `threshold` is flagged.
 //! Its weights are data, trained by `tools/train-safeguarding-model.py` on the tune parts of
 //! the independent corpora and shipped beside the cues, with the training figures. A flag
@@ -25,6 +26,10 @@ pub struct ModelSettings {
     /// this (default: `threshold`).
     #[serde(default)]
     pub confirm: Option<f64>,
+    /// The longest run of adjacent words that is a feature: 2 (words and pairs, the default)
+    /// or 3 (triples too).
+    #[serde(default = "default_ngrams")]
+    pub ngrams: u8,
     /// The tier of a flag the model alone raised.
     pub tier: u8,
     /// The cue of such a flag; the strongest features follow it.
@@ -32,6 +37,10 @@ pub struct ModelSettings {
     /// Feature → weight. (A `trained` table beside them says, for people, how they were made:
     /// corpus, date, cross-validated figures; the scan does not read it.)
     pub weights: BTreeMap<String, f64>,
+}
+
+fn default_ngrams() -> u8 {
+    2
 }
 
 /// The compiled model. Features are kept as 64-bit hashes of their words, so that a window
@@ -42,6 +51,7 @@ pub struct Model {
     bias: f64,
     threshold: f64,
     confirm: f64,
+    ngrams: u8,
     pub(crate) tier: u8,
     pub(crate) cue: String,
     weights: HashMap<u64, f64, BuildHasherDefault<Prehashed>>,
@@ -112,18 +122,21 @@ fn pair_hash(a: u64, b: u64) -> u64 {
     (a.rotate_left(23) ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995
 }
 
-/// The hash of a feature as the weights file writes it (`"wake"`, `"wake up"`).
+/// The hash of a feature as the weights file writes it (`"wake"`, `"wake up"`, `"not wake
+/// up"`): a run of words is hashed pair by pair from the left.
 fn feature_hash(f: &str) -> u64 {
-    match f.split_once(' ') {
-        Some((a, b)) => pair_hash(word_hash(a), word_hash(b)),
-        None => word_hash(f),
-    }
+    let mut words = f.split(' ').map(word_hash);
+    let first = words.next().unwrap_or_else(|| word_hash(""));
+    words.fold(first, pair_hash)
 }
 
 impl Model {
     pub fn new(s: &ModelSettings) -> Result<Model, String> {
         if !(2..=4).contains(&s.tier) {
             return Err(format!("tier must be 2, 3 or 4 (got {})", s.tier));
+        }
+        if !(2..=3).contains(&s.ngrams) {
+            return Err(format!("ngrams must be 2 or 3 (got {})", s.ngrams));
         }
         if let Some((k, _)) = s.weights.iter().find(|(_, w)| !w.is_finite()) {
             return Err(format!("weights.{k:?} is not a number"));
@@ -132,6 +145,7 @@ impl Model {
             bias: s.bias,
             threshold: s.threshold,
             confirm: s.confirm.unwrap_or(s.threshold),
+            ngrams: s.ngrams,
             tier: s.tier,
             cue: s.cue.clone(),
             weights: s
@@ -153,6 +167,12 @@ impl Model {
         feats.clear();
         feats.extend_from_slice(w);
         feats.extend(w.windows(2).map(|p| pair_hash(p[0], p[1])));
+        if self.ngrams >= 3 {
+            feats.extend(
+                w.windows(3)
+                    .map(|t| pair_hash(pair_hash(t[0], t[1]), t[2])),
+            );
+        }
         feats.sort_unstable();
         feats.dedup();
         self.bias
@@ -276,11 +296,13 @@ mod tests {
         cur.clear();
     }
 
-    /// The distinct features of `text`: its words and pairs of adjacent words (`"wake up"`).
+    /// The distinct features of `text`: its words, pairs and triples of adjacent words
+    /// (`"wake up"`, `"not wake up"`).
     fn features(text: &str) -> Vec<String> {
         let w = words(text);
         let mut f: Vec<String> = w.clone();
         f.extend(w.windows(2).map(|p| format!("{} {}", p[0], p[1])));
+        f.extend(w.windows(3).map(|p| format!("{} {} {}", p[0], p[1], p[2])));
         f.sort();
         f.dedup();
         f
@@ -319,6 +341,7 @@ mod tests {
             bias: -1.0,
             threshold: 0.0,
             confirm: None,
+            ngrams: 2,
             tier: 2,
             cue: "may suggest current risk".into(),
             weights,
@@ -339,5 +362,27 @@ mod tests {
             vec!["‘wake up’".to_string()],
             "why: the feature that weighed"
         );
+    }
+
+    #[test]
+    fn triples_are_features_only_when_the_model_reads_them() {
+        let settings = |ngrams| ModelSettings {
+            bias: -1.0,
+            threshold: 0.0,
+            confirm: None,
+            ngrams,
+            tier: 2,
+            cue: "may suggest current risk".into(),
+            weights: [("not wake up".to_string(), 2.0), ("wake up".to_string(), 0.5)].into(),
+        };
+        let text = "I would rather not wake up.";
+        let three = Model::new(&settings(3)).unwrap();
+        let two = Model::new(&settings(2)).unwrap();
+        assert_eq!(three.score(text).0, 1.5);
+        assert_eq!(two.score(text).0, -0.5);
+        // The hashed triple is the triple the training script writes.
+        assert!(features(text).contains(&"not wake up".to_string()));
+        assert_eq!(three.score(text).1[0], ("not wake up", 2.0));
+        assert!(Model::new(&settings(4)).is_err());
     }
 }
