@@ -195,6 +195,29 @@ pub enum RubricCommand {
         /// The folder to create (it must not exist, or be empty).
         folder: PathBuf,
     },
+    /// Fit the level thresholds to your own assessors' marks and write the fitted rubric.
+    #[command(
+        after_help = "Example:\n  peermark rubric fit last-year/ --marks last-year-marks.csv --out my-course/fitted.toml\n  peermark mark submissions/ --rubric my-course/fitted.toml\n\nThe marks file is the `peermark agree` format: a submission column (the essay's file name\nwithout its extension) and one column per criterion id with a level (0-3 or a level name).\nAn optional group column (a year, a tutor group) makes the check hold out one group at a\ntime. peermark marks the essays, moves each number in the level rules to where it agrees best\nwith your marks, and prints agreement before and after on essays each fit had not seen.\nWith fewer than 30 essays each number moves only part of the way (n/30); a criterion whose\nagreement would not rise by 0.02 keeps its numbers. Numbers the descriptors fix (the word range,\nlapses, every citation matched) never move. The new rubric keeps every comment, records the\nfit in its [fit] table, and includes the same language and safeguarding files."
+    )]
+    Fit {
+        /// Marked essays: files, folders or LMS zips, as for `mark`.
+        #[arg(required = true)]
+        essays: Vec<PathBuf>,
+        /// Your assessors' levels for those essays (CSV: submission, one column per criterion).
+        #[arg(long, value_name = "MARKS.csv")]
+        marks: PathBuf,
+        /// The rubric to start from (default: the built-in one).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Where to write the fitted rubric (a new file; the files it includes are written
+        /// beside it when they are not there yet).
+        #[arg(long, value_name = "NEW.toml")]
+        out: PathBuf,
+        /// Replace an existing file that peermark cannot show it wrote (or another command's
+        /// file). Never replaces an input of the same run.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// A kind of learner sheet `mark` writes.

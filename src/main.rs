@@ -128,6 +128,16 @@ fn run(cli: Cli) -> Result<Done, UsageError> {
         Command::Rubric {
             command: RubricCommand::Init { folder },
         } => commands::rubric::init(&folder),
+        Command::Rubric {
+            command:
+                RubricCommand::Fit {
+                    essays,
+                    marks,
+                    rubric,
+                    out,
+                    force,
+                },
+        } => commands::rubric::fit(essays, &marks, rubric, &out, force),
         Command::Explain { id, rubric } => {
             let r = commands::load(rubric.as_ref())?;
             commands::print_out(

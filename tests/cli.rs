@@ -332,7 +332,11 @@ fn rubric_check_accepts_the_default_and_names_field_and_line_of_errors() {
         ),
         (
             "measure",
-            original.replacen("\"story_paragraphs >= 2\"", "\"story_paragraph >= 2\"", 1),
+            original.replacen(
+                "\"story_paragraphs_sentences >= 2\"",
+                "\"story_paragraph_sentences >= 2\"",
+                1,
+            ),
             "no measure produces",
         ),
         (

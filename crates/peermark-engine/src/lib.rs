@@ -19,6 +19,7 @@ pub mod analyse;
 pub mod borderline;
 pub mod builtin;
 pub mod fingerprint;
+pub mod fit;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 pub mod mark;

@@ -37,6 +37,12 @@ pub struct MarksRow {
     pub levels: BTreeMap<String, Option<u8>>,
     /// `Some(true)` achieved, `Some(false)` not yet achieved, `None` empty or no column.
     pub outcome: Option<bool>,
+    /// The `group` column (a writer brief, a year, a tutor group), when the file has one:
+    /// `rubric fit` holds out one group at a time to see how its fit does on new writers.
+    pub group: Option<String>,
+    /// The `anchor` column says `yes`: an agreed exemplar whose levels `rubric fit` keeps
+    /// wherever it can.
+    pub anchor: bool,
 }
 
 /// Reads a level written as a number (`2`) or a level name (`Achieved`, any case).
@@ -100,6 +106,8 @@ pub fn read_marks(path: &Path, rubric: &Rubric) -> Result<Marks, AgreeError> {
         .filter_map(|c| col(&c.id.to_lowercase()).map(|i| (c.id.clone(), i)))
         .collect();
     let outcome_col = col("outcome");
+    let group_col = col("group");
+    let anchor_col = col("anchor");
     let max = rubric.level_names.len().saturating_sub(1);
     let mut rows: BTreeMap<String, MarksRow> = BTreeMap::new();
     let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
@@ -161,6 +169,14 @@ pub fn read_marks(path: &Path, rubric: &Rubric) -> Result<Marks, AgreeError> {
             };
             row.levels.insert(cid.clone(), level);
         }
+        row.group = group_col
+            .and_then(|i| rec.get(i))
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string);
+        row.anchor = anchor_col.and_then(|i| rec.get(i)).is_some_and(|a| {
+            matches!(a.trim().to_lowercase().as_str(), "yes" | "y" | "true" | "1")
+        });
         if let Some(i) = outcome_col {
             let cell = rec
                 .get(i)

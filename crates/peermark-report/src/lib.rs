@@ -13,6 +13,7 @@ pub mod annotate;
 pub mod check_html;
 pub mod docx_pkg;
 pub mod exporter;
+pub mod fit;
 pub mod gradebook;
 pub mod html;
 pub mod json;

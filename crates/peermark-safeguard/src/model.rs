@@ -168,10 +168,7 @@ impl Model {
         feats.extend_from_slice(w);
         feats.extend(w.windows(2).map(|p| pair_hash(p[0], p[1])));
         if self.ngrams >= 3 {
-            feats.extend(
-                w.windows(3)
-                    .map(|t| pair_hash(pair_hash(t[0], t[1]), t[2])),
-            );
+            feats.extend(w.windows(3).map(|t| pair_hash(pair_hash(t[0], t[1]), t[2])));
         }
         feats.sort_unstable();
         feats.dedup();
@@ -373,7 +370,11 @@ mod tests {
             ngrams,
             tier: 2,
             cue: "may suggest current risk".into(),
-            weights: [("not wake up".to_string(), 2.0), ("wake up".to_string(), 0.5)].into(),
+            weights: [
+                ("not wake up".to_string(), 2.0),
+                ("wake up".to_string(), 0.5),
+            ]
+            .into(),
         };
         let text = "I would rather not wake up.";
         let three = Model::new(&settings(3)).unwrap();

@@ -38,6 +38,8 @@ pub enum RubricError {
 pub struct Requirement {
     pub condition: Condition,
     pub advice: String,
+    /// The number is the descriptor's own: `rubric fit` leaves it.
+    pub fixed: bool,
 }
 
 /// A criterion ready to be scored.
@@ -831,6 +833,7 @@ fn validate_and_compile(
                 by_level[(l.level - 1) as usize].push(Requirement {
                     condition,
                     advice: r.advice,
+                    fixed: r.fixed,
                 });
             }
         }

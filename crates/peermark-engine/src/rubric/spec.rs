@@ -36,6 +36,11 @@ pub struct RubricFile {
     /// peermark's uncertainty. Without it, no criterion is ever borderline.
     #[serde(default)]
     pub borderline: Option<BorderlineSpec>,
+    /// `[fit]`: how the level thresholds were fitted to marked essays, as `peermark rubric
+    /// fit` records it (the essays, the date, cross-validated agreement before and after).
+    /// A record for the reader; marking does not read it.
+    #[serde(default)]
+    pub fit: Option<toml::Table>,
 }
 
 /// `[borderline]`: the uncertainty of peermark's measures, as data. A criterion is borderline
@@ -171,6 +176,10 @@ pub struct Requirement {
     pub when: String,
     /// The concrete next step a learner is given while this does not hold.
     pub advice: String,
+    /// The number is the descriptor's own (the word range, every citation matched, the
+    /// lapses a descriptor counts): `peermark rubric fit` never moves it.
+    #[serde(default)]
+    pub fixed: bool,
 }
 
 /// Where in the essay a measure looks.
