@@ -19,7 +19,8 @@
 //! Few essays: fitted on `n` < [`FULL_TRUST`] essays, each number moves only `n / 30` of the
 //! way from the rubric's own towards the fitted one (rounded to the measure's step: whole
 //! counts stay whole, rounding towards the rubric's number). A criterion whose
-//! cross-validated exact agreement does not rise by [`MIN_GAIN`] keeps the rubric's numbers: it is held
+//! cross-validated exact agreement does not rise by [`MIN_GAIN`], or whose adjacent agreement
+//! falls (more two-level misses on unseen essays), keeps the rubric's numbers: it is held
 //! back, and the report says so and why. So twenty marked essays cannot move peermark far
 //! from the shipped rubric, and never on a criterion where moving did not help on essays
 //! the fit had not seen.
@@ -405,6 +406,11 @@ pub fn fit(rubric: &Rubric, essays: &[MarkedEssay]) -> Result<Fit, FitError> {
                 "on essays each fit had not seen, exact agreement would go from {:.2} to {:.2} (less than {MIN_GAIN:.2} better), so the rubric's numbers stay",
                 before.exact, after.exact
             ))
+        } else if moved && after.adjacent < before.adjacent - 1e-9 {
+            Some(format!(
+                "on essays each fit had not seen, more levels would be two or more away from the marks (adjacent agreement {:.2} to {:.2}), so the rubric's numbers stay",
+                before.adjacent, after.adjacent
+            ))
         } else {
             None
         };
@@ -709,13 +715,19 @@ mod tests {
         let f = fit(&rubric, &essays).unwrap();
         let out = rewrite(text, &f, "marks.csv", "2026-12-08").unwrap();
         assert!(out.contains("{ when = \"citations >= 2\", advice"), "{out}");
-        let changed: Vec<(&str, &str)> = text
-            .lines()
-            .zip(out.lines())
+        // Above the [fit] record, only the fitted number's line changes.
+        let before_fit = |t: &'static str| -> Vec<&'static str> {
+            t.lines().take_while(|l| *l != "[fit]").collect()
+        };
+        let out: &'static str = Box::leak(out.into_boxed_str());
+        let changed: Vec<(&str, &str)> = before_fit(text)
+            .into_iter()
+            .zip(before_fit(out))
             .filter(|(a, b)| a != b)
             .collect();
         assert_eq!(changed.len(), 1, "{changed:?}");
         assert!(out.contains("[fit]\ndate = \"2026-12-08\""));
+        assert!(out.contains("essays = 40"));
         assert!(out.contains("[fit.criteria.structure]"));
         // Still a rubric.
         let spec: crate::rubric::spec::RubricFile = toml::from_str(&out).unwrap();
