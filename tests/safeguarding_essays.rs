@@ -92,3 +92,57 @@ fn the_samples_and_calibration_essays_hold_no_current_risk_and_none_is_flagged()
         );
     }
 }
+
+/// The benchmark's 120 essays (`bench/essays`, written to the course's brief by four writers
+/// who never saw the cue file or the model), labelled after the fact by two blind readers
+/// (`safeguarding-labels.csv`; they agreed on every essay: 8 at current risk, 34 telling of
+/// past self-harm by both). Nothing was trained or tuned on them: a second whole-essay check.
+///
+/// Issue 15's bar (every essay at risk flagged, at most 5 % of the others, none that tells of
+/// past self-harm) is met here on the others only: when first measured (2026-12-08) 7 of 8 at
+/// risk were flagged (the miss: a partner's control told without threats or violence) and 4
+/// of 29 past-self-harm essays were flagged. The floors below are where it stood, so that it
+/// cannot get worse unnoticed; the essays are not read for tuning, to keep the check clean.
+#[test]
+fn the_benchmark_essays_are_flagged_as_their_blind_readers_say() {
+    let rubric = peermark_engine::load_rubric(None).unwrap();
+    let dir = root().join("bench/essays");
+    let mut p = Part::default();
+    let mut missed = Vec::new();
+    let mut wrong = Vec::new();
+    for r in read_csv(&dir.join("safeguarding-labels.csv")) {
+        let id = &r["essay"];
+        assert_eq!(r["reader_a"], r["reader_b"], "{id}: the readers disagree");
+        let hit = flagged(&rubric, &dir.join(format!("{id}.txt")));
+        if r["current_risk"] == "yes" {
+            p.at_risk += 1;
+            p.at_risk_flagged += usize::from(hit);
+            if !hit {
+                missed.push(id.clone());
+            }
+        } else {
+            p.others += 1;
+            p.others_flagged += usize::from(hit);
+            if hit {
+                wrong.push(id.clone());
+            }
+            if r["past_harm_a"] == "yes" && r["past_harm_b"] == "yes" {
+                p.past += 1;
+                p.past_flagged += usize::from(hit);
+            }
+        }
+    }
+    println!(
+        "benchmark essays: at risk flagged {} of {} (missed {missed:?}); others flagged {} of {} ({wrong:?}); past self-harm flagged {} of {}",
+        p.at_risk_flagged, p.at_risk, p.others_flagged, p.others, p.past_flagged, p.past
+    );
+    assert_eq!(p.at_risk + p.others, 120);
+    assert!(p.at_risk_flagged >= 7, "{p:?}");
+    assert!(
+        p.others_flagged as f64 <= 0.05 * p.others as f64,
+        "{} of {} essays without current risk are flagged",
+        p.others_flagged,
+        p.others
+    );
+    assert!(p.past_flagged <= 4, "{p:?}");
+}
