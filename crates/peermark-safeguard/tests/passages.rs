@@ -170,8 +170,12 @@ fn print(name: &str, r: &Report) {
     }
 }
 
-/// Held-out recall the scan must keep (issue 15's bar: 0.95).
-const RECALL: f64 = 0.60;
+/// Held-out recall the scan must keep (issue 15's bar: 0.95): where it stands (0.730), less a
+/// passage or two.
+const RECALL: f64 = 0.70;
+/// Recall on the fresh set the scan must keep: where it stands (0.872 when set), less a few
+/// passages.
+const FRESH_RECALL: f64 = 0.85;
 /// Held-out precision the scan must keep (issue 15's bar: 0.75).
 const PRECISION: f64 = 0.75;
 /// False flags a class that is not risk may have in the held-out part (issue 15's bar: 2).
@@ -227,8 +231,8 @@ fn current_risk_is_found_on_fresh_passages() {
         .map(|(k, c)| format!("{k} ({} false flags)", c.fp))
         .collect();
     assert!(
-        f.all.recall() >= RECALL,
-        "fresh recall {:.3} is below {RECALL}",
+        f.all.recall() >= FRESH_RECALL,
+        "fresh recall {:.3} is below {FRESH_RECALL}",
         f.all.recall()
     );
     assert!(
