@@ -9,7 +9,8 @@
 //! difference| ≤ 0.15, outcome agreement ≥ 0.90) are not met yet. The level rules are fitted
 //! (`peermark rubric fit` on the tune part, `tests/rubric_fit.rs`) where the descriptor does
 //! not fix the number: held-out mean exact agreement went from 0.78 with the hand-set numbers
-//! to 0.80, outcome agreement stayed at 0.84. What is left is in the measures: the presence
+//! to 0.81 (with two measures that now read learning and a closing section in the writer's
+//! own terms), outcome agreement stayed at 0.84. What is left is in the measures: the presence
 //! of learning, turning points, an introduction and a conclusion are the descriptors' own
 //! conditions and stay, so the fit cannot paper over a measure that misses them
 //! (personal_story's two-level misses, concepts explained through experience). This test holds the held-out part to where peermark stands
@@ -23,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Held-out floors: (outcome agreement, mean exact agreement over criteria).
-const FLOOR: (f64, f64) = (0.83, 0.79);
+const FLOOR: (f64, f64) = (0.83, 0.80);
 
 struct Figures {
     exact: f64,

@@ -1032,6 +1032,48 @@ fn sections_by_heading() {
 }
 
 #[test]
+fn sections_by_position_under_three_or_more_headings() {
+    let r = load(SECTIONS, "sections");
+    // Set out under headings: a short first section opens the essay and a short last one
+    // closes it, whatever their headings say.
+    let d = doc_hinted(&[
+        ("Where I'm starting from", Hint::Heading),
+        (
+            "What I want to do here is put my story beside the theory.",
+            Hint::None,
+        ),
+        ("Nine years", Hint::Heading),
+        ("My story begins in Glasgow, where I grew up.", Hint::None),
+        ("Things got harder at university.", Hint::None),
+        ("Then I found a peer group.", Hint::None),
+        ("What I understand now", Hint::Heading),
+        ("Recovery started when I told the truth.", Hint::None),
+    ]);
+    let a = run(&r, &d);
+    assert_eq!(a.values["sections_intro"], 1.0);
+    assert_eq!(a.values["sections_conclusion"], 1.0);
+    assert_eq!(
+        a.measured["sections"].per_paragraph,
+        vec![0, 0, 1, 0, 0, 0, 0, 0, 1]
+    );
+    // A last section of three paragraphs is a body section; two headings are not enough.
+    let d = doc_hinted(&[
+        ("Where I'm starting from", Hint::Heading),
+        (
+            "What I want to do here is put my story beside the theory.",
+            Hint::None,
+        ),
+        ("Nine years", Hint::Heading),
+        ("My story begins in Glasgow, where I grew up.", Hint::None),
+        ("Things got harder at university.", Hint::None),
+        ("Then I found a peer group.", Hint::None),
+    ]);
+    let a = run(&r, &d);
+    assert_eq!(a.values["sections_intro"], 0.0);
+    assert_eq!(a.values["sections_conclusion"], 0.0);
+}
+
+#[test]
 fn sections_two_paragraph_essay_has_no_separate_conclusion() {
     let r = load(SECTIONS, "sections");
     let d = doc(&[

@@ -627,24 +627,20 @@ mod tests {
         }
     }
 
-    /// Forty essays whose markers give structure 2 from 2 citations up and 1 below; every
-    /// other condition of structure's level 2 holds, and level 3's does not.
+    /// Forty essays whose markers give structure 1 from 5 paragraphs up and 0 below; the word
+    /// count is in proportion, and level 2 does not hold (outside the range).
     fn structure_essays() -> Vec<MarkedEssay> {
         (0..40)
             .map(|i| {
-                let cites = (i % 5) as f64;
+                let paragraphs = (i % 8) as f64;
                 essay(
                     &format!("e{i:02}"),
                     &[
                         ("words_ratio", 1.0),
-                        ("sections_paragraphs", 8.0),
-                        ("words_in_range", 1.0),
-                        ("sections_intro", 1.0),
-                        ("sections_conclusion", 1.0),
-                        ("citations", cites),
-                        ("citations_unmatched", 1.0),
+                        ("sections_paragraphs", paragraphs),
+                        ("words_in_range", 0.0),
                     ],
-                    &[("structure", if cites >= 2.0 { 2 } else { 1 })],
+                    &[("structure", if paragraphs >= 5.0 { 1 } else { 0 })],
                 )
             })
             .collect()
@@ -680,12 +676,12 @@ mod tests {
         let essays = structure_essays();
         let f = fit(&rubric, &essays).unwrap();
         let s = f.criteria.iter().find(|c| c.id == "structure").unwrap();
-        let cites = s
+        let paragraphs = s
             .thresholds
             .iter()
-            .find(|t| t.measure == "citations" && t.level == 2)
+            .find(|t| t.measure == "sections_paragraphs")
             .unwrap();
-        assert_eq!((cites.from, cites.to), (1.0, 2.0));
+        assert_eq!((paragraphs.from, paragraphs.to), (3.0, 5.0));
         assert!(s.held_back.is_none());
         assert!(s.after.exact > s.before.exact, "{s:?}");
         // The word range is the descriptor's own: fixed, never moved.
@@ -714,7 +710,10 @@ mod tests {
         let essays = structure_essays();
         let f = fit(&rubric, &essays).unwrap();
         let out = rewrite(text, &f, "marks.csv", "2026-12-08").unwrap();
-        assert!(out.contains("{ when = \"citations >= 2\", advice"), "{out}");
+        assert!(
+            out.contains("{ when = \"sections_paragraphs >= 5\", advice"),
+            "{out}"
+        );
         // Above the [fit] record, only the fitted number's line changes.
         let before_fit = |t: &'static str| -> Vec<&'static str> {
             t.lines().take_while(|l| *l != "[fit]").collect()

@@ -79,6 +79,46 @@ pub fn measure(
                 .map(|&i| (i, 0..0));
         }
     }
+    // By position: an essay set out under three or more headings opens with its first section
+    // and closes with its last when that section is one or two paragraphs long ("Where I'm
+    // starting from", "Looking forward", "What I understand now"), whatever its heading says.
+    let in_body = {
+        let mut v = vec![false; paras.len()];
+        for &i in &body {
+            v[i] = true;
+        }
+        v
+    };
+    let mut sections: Vec<Vec<usize>> = Vec::new();
+    for (i, q) in paras.iter().enumerate() {
+        if q.kind == ParagraphKind::Heading {
+            sections.push(Vec::new());
+        } else if in_body[i] {
+            if let Some(s) = sections.last_mut() {
+                s.push(i);
+            }
+        }
+    }
+    let filled: Vec<&Vec<usize>> = sections.iter().filter(|s| !s.is_empty()).collect();
+    if sections.len() >= 3 && filled.len() >= 2 {
+        let short = |s: &&&Vec<usize>| s.len() <= 2;
+        if found_intro.is_none() {
+            found_intro = filled
+                .first()
+                .filter(short)
+                .and_then(|s| s.first())
+                .filter(|&&i| Some(i) == body.first().copied())
+                .map(|&i| (i, 0..0));
+        }
+        if found_conclusion.is_none() {
+            found_conclusion = filled
+                .last()
+                .filter(short)
+                .and_then(|s| s.last())
+                .filter(|&&i| Some(i) == body.last().copied())
+                .map(|&i| (i, 0..0));
+        }
+    }
     // An essay of one paragraph has no separate introduction and conclusion.
     if body.len() < 3 {
         found_conclusion = None;
