@@ -715,13 +715,12 @@ mod tests {
             "{out}"
         );
         // Above the [fit] record, only the fitted number's line changes.
-        let before_fit = |t: &'static str| -> Vec<&'static str> {
+        fn before_fit(t: &str) -> Vec<&str> {
             t.lines().take_while(|l| *l != "[fit]").collect()
-        };
-        let out: &'static str = Box::leak(out.into_boxed_str());
+        }
         let changed: Vec<(&str, &str)> = before_fit(text)
             .into_iter()
-            .zip(before_fit(out))
+            .zip(before_fit(&out))
             .filter(|(a, b)| a != b)
             .collect();
         assert_eq!(changed.len(), 1, "{changed:?}");
