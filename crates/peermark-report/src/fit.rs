@@ -57,10 +57,16 @@ pub fn render_text(fit: &Fit) -> String {
             })
         })
         .collect();
-    out.push_str(if changed.is_empty() {
-        "\nNo number changes: the rubric already agrees with these marks as well as any single move could.\n"
-    } else {
+    let would_move = fit
+        .criteria
+        .iter()
+        .any(|c| c.held_back.is_some() && c.thresholds.iter().any(|t| t.fitted != t.from));
+    out.push_str(if !changed.is_empty() {
         "\nChanged:\n"
+    } else if would_move {
+        "\nNo number changes: what a fit on these essays would move is held back (below).\n"
+    } else {
+        "\nNo number changes: the rubric already agrees with these marks as well as any single move could.\n"
     });
     out.extend(changed);
     let mut held: Vec<String> = fit
