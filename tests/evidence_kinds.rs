@@ -963,6 +963,8 @@ intro = "intro"
 conclusion = "conclusion"
 intro_headings = ["Introduction"]
 conclusion_headings = ["Conclusion", "Final thoughts"]
+min_headings = 3
+edge_section_paragraphs = 2
 "#;
 
 #[test]

@@ -43,17 +43,22 @@ fn tune() -> (PathBuf, Vec<PathBuf>) {
     (marks, essays)
 }
 
-fn fit(essays: &[PathBuf], marks: &Path, out: &Path) -> String {
-    let o = peermark()
-        .arg("rubric")
-        .arg("fit")
+/// `peermark rubric fit ESSAYS --marks MARKS --out OUT`.
+fn run_fit(essays: &[PathBuf], marks: &Path, out: &Path) -> std::process::Output {
+    peermark()
+        .args(["rubric", "fit"])
         .args(essays)
         .arg("--marks")
         .arg(marks)
         .arg("--out")
         .arg(out)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// [`run_fit`], which must succeed; its report.
+fn fit(essays: &[PathBuf], marks: &Path, out: &Path) -> String {
+    let o = run_fit(essays, marks, out);
     let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
         o.status.success(),
@@ -111,20 +116,14 @@ fn the_default_rubric_is_the_fit_on_the_tune_part() {
 
 /// Mean exact agreement over criteria of a marked folder's gradebook with `consensus`.
 fn mean_exact(gradebook: &Path, consensus: &BTreeMap<String, BTreeMap<String, String>>) -> f64 {
-    let criteria = [
-        "personal_story",
-        "recovery_concepts",
-        "peer_support",
-        "linking",
-        "recovery_language",
-        "structure",
-    ];
+    let rubric = peermark_engine::load_rubric(None).unwrap();
+    let criteria: Vec<&str> = rubric.criteria.iter().map(|c| c.id.as_str()).collect();
     let rows = read_csv(gradebook);
     let mut hits = 0;
     let mut n = 0;
     for r in &rows {
         let want = &consensus[&r["submission"]];
-        for c in criteria {
+        for &c in &criteria {
             n += 1;
             hits += usize::from(r[c] == want[c]);
         }
@@ -215,15 +214,7 @@ fn bad_input_is_refused_with_a_line_that_says_what_to_do() {
     let (marks, essays) = tune();
     let dir = tempfile::tempdir().unwrap();
     // --out a folder.
-    let o = peermark()
-        .args(["rubric", "fit"])
-        .arg(&essays[0])
-        .arg("--marks")
-        .arg(&marks)
-        .arg("--out")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let o = run_fit(&essays[..1], &marks, dir.path());
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -233,15 +224,7 @@ fn bad_input_is_refused_with_a_line_that_says_what_to_do() {
     // Marks that match none of the essays.
     let other = dir.path().join("other.csv");
     std::fs::write(&other, "submission,personal_story\nnobody,2\n").unwrap();
-    let o = peermark()
-        .args(["rubric", "fit"])
-        .arg(&essays[0])
-        .arg("--marks")
-        .arg(&other)
-        .arg("--out")
-        .arg(dir.path().join("x.toml"))
-        .output()
-        .unwrap();
+    let o = run_fit(&essays[..1], &other, &dir.path().join("x.toml"));
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -256,15 +239,7 @@ fn bad_input_is_refused_with_a_line_that_says_what_to_do() {
     // A file peermark did not write is not replaced without --force.
     let mine = dir.path().join("mine.toml");
     std::fs::write(&mine, "my notes\n").unwrap();
-    let o = peermark()
-        .args(["rubric", "fit"])
-        .args(&essays[..3])
-        .arg("--marks")
-        .arg(&marks)
-        .arg("--out")
-        .arg(&mine)
-        .output()
-        .unwrap();
+    let o = run_fit(&essays[..3], &marks, &mine);
     assert_eq!(
         o.status.code(),
         Some(1),

@@ -27,6 +27,7 @@
 
 use crate::rubric::condition::Op;
 use crate::rubric::{Criterion, Rubric};
+use crate::score::meets_outcome_rule;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,6 +103,21 @@ pub struct Threshold {
     pub fixed: bool,
 }
 
+impl Threshold {
+    /// The change as the report and the `[fit]` table write it: "level 2: story_paragraphs
+    /// >= 5 (was 2)".
+    pub fn change(&self) -> String {
+        format!(
+            "level {}: {} {} {} (was {})",
+            self.level,
+            self.measure,
+            self.op,
+            number_text(self.to),
+            number_text(self.from)
+        )
+    }
+}
+
 /// A criterion's fit.
 #[derive(Clone, Debug, Serialize)]
 pub struct CriterionFit {
@@ -148,16 +164,6 @@ fn numbers_of(c: &Criterion) -> Numbers {
         .collect()
 }
 
-fn holds(op: Op, v: f64, n: f64) -> bool {
-    match op {
-        Op::Ge => v >= n,
-        Op::Le => v <= n,
-        Op::Gt => v > n,
-        Op::Lt => v < n,
-        Op::Eq => (v - n).abs() < 1e-9,
-    }
-}
-
 /// The level `measures` reach under `numbers`.
 fn level_with(c: &Criterion, numbers: &Numbers, measures: &BTreeMap<String, f64>) -> u8 {
     c.levels
@@ -166,7 +172,7 @@ fn level_with(c: &Criterion, numbers: &Numbers, measures: &BTreeMap<String, f64>
         .take_while(|(reqs, ns)| {
             reqs.iter().zip(ns.iter()).all(|(r, n)| {
                 let v = measures.get(&r.condition.measure).copied().unwrap_or(0.0);
-                holds(r.condition.op, v, *n)
+                r.condition.op.holds(v, *n)
             })
         })
         .count() as u8
@@ -414,10 +420,12 @@ pub fn fit(rubric: &Rubric, essays: &[MarkedEssay]) -> Result<Fit, FitError> {
         } else {
             None
         };
+        // Kept numbers mark as before, whatever the folds' fits did.
+        let kept = held_back.is_some() || !moved;
         let adopted = if held_back.is_some() { &start } else { &shrunk };
         for &i in &marked {
             let as_is = level_with(c, &start, &essays[i].measures);
-            let cv = if held_back.is_some() || !moved {
+            let cv = if kept {
                 as_is
             } else {
                 cv_levels.get(&i).copied().unwrap_or(as_is)
@@ -442,12 +450,7 @@ pub fn fit(rubric: &Rubric, essays: &[MarkedEssay]) -> Result<Fit, FitError> {
         criteria.push(CriterionFit {
             id: c.id.clone(),
             before,
-            // Kept numbers mark as before, whatever the folds' fits did.
-            after: if held_back.is_some() || !moved {
-                before
-            } else {
-                after
-            },
+            after: if kept { before } else { after },
             thresholds,
             held_back,
         });
@@ -463,14 +466,8 @@ pub fn fit(rubric: &Rubric, essays: &[MarkedEssay]) -> Result<Fit, FitError> {
                     .all(|id| e.levels.contains_key(id))
             })
             .map(|(e, p)| {
-                let achieved = |levels: &dyn Fn(&str) -> Option<u8>| {
-                    rubric
-                        .achieved_when
-                        .iter()
-                        .all(|(id, min)| levels(id).is_some_and(|l| l >= *min))
-                };
-                let got = achieved(&|id| p.get(id).map(pick));
-                let want = achieved(&|id| e.levels.get(id).copied());
+                let got = meets_outcome_rule(rubric, |id| p.get(id).map(pick));
+                let want = meets_outcome_rule(rubric, |id| e.levels.get(id).copied());
                 (u8::from(got), u8::from(want))
             })
             .collect();
@@ -589,19 +586,7 @@ pub fn rewrite(text: &str, fit: &Fit, marks: &str, date: &str) -> Result<String,
         t.insert("adjacent_after", value(round3(c.after.adjacent)));
         t.insert("signed_before", value(round3(c.before.signed)));
         t.insert("signed_after", value(round3(c.after.signed)));
-        let changed: Array = c
-            .changed()
-            .map(|t| {
-                format!(
-                    "level {}: {} {} {} (was {})",
-                    t.level,
-                    t.measure,
-                    t.op,
-                    number_text(t.to),
-                    number_text(t.from)
-                )
-            })
-            .collect();
+        let changed: Array = c.changed().map(Threshold::change).collect();
         t.insert("changed", value(changed));
         if let Some(why) = &c.held_back {
             t.insert("held_back", value(why.as_str()));

@@ -125,13 +125,19 @@ pub fn points_for(c: &Criterion, level: u8, max_level: f64) -> f64 {
     c.weight * level as f64 / max_level
 }
 
+/// Whether levels meet the rubric's outcome rule (`outcome.achieved_when`); `level_of` gives
+/// a criterion's level by id (`None`: no level).
+pub fn meets_outcome_rule(rubric: &Rubric, level_of: impl Fn(&str) -> Option<u8>) -> bool {
+    rubric
+        .achieved_when
+        .iter()
+        .all(|(id, min)| level_of(id).is_some_and(|l| l >= *min))
+}
+
 /// The outcome rule of the rubric (`outcome.achieved_when`) over criterion levels.
 pub fn outcome_of(rubric: &Rubric, criteria: &[CriterionResult]) -> Outcome {
-    let achieved = rubric.achieved_when.iter().all(|(id, min)| {
-        criteria
-            .iter()
-            .find(|r| &r.id == id)
-            .is_some_and(|r| r.level >= *min)
+    let achieved = meets_outcome_rule(rubric, |id| {
+        criteria.iter().find(|r| r.id == id).map(|r| r.level)
     });
     if achieved {
         Outcome::Achieved

@@ -44,17 +44,8 @@ pub fn render_text(fit: &Fit) -> String {
         .criteria
         .iter()
         .flat_map(|c| {
-            c.changed().map(move |t| {
-                format!(
-                    "  {}, level {}: {} {} {} (was {})\n",
-                    c.id,
-                    t.level,
-                    t.measure,
-                    t.op,
-                    number_text(t.to),
-                    number_text(t.from)
-                )
-            })
+            c.changed()
+                .map(move |t| format!("  {}, {}\n", c.id, t.change()))
         })
         .collect();
     let would_move = fit

@@ -186,6 +186,8 @@ fn measure(
             min_paragraph_words,
             topics,
             min_topics,
+            min_headings,
+            edge_section_paragraphs,
         } => sections::measure(
             p,
             name,
@@ -198,6 +200,7 @@ fn measure(
             topics
                 .as_ref()
                 .map(|t| (p.lexicon_hits(rubric, t), *min_topics)),
+            (*min_headings, *edge_section_paragraphs),
         ),
         MeasureSpec::Language { name } => {
             let mut m = Measured::new(n);

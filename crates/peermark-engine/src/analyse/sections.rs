@@ -10,6 +10,7 @@ pub fn measure(
     (intro_headings, conclusion_headings): (&[String], &[String]),
     min_paragraph_words: usize,
     topics: Option<(super::PartHits, usize)>,
+    (min_headings, edge_paragraphs): (usize, usize),
 ) -> Measured {
     let paras = &p.doc.paragraphs;
     let mut m = Measured::new(paras.len());
@@ -79,9 +80,10 @@ pub fn measure(
                 .map(|&i| (i, 0..0));
         }
     }
-    // By position: an essay set out under three or more headings opens with its first section
-    // and closes with its last when that section is one or two paragraphs long ("Where I'm
-    // starting from", "Looking forward", "What I understand now"), whatever its heading says.
+    // By position: an essay set out under `min_headings` or more headings opens with its first
+    // section and closes with its last when that section is at most `edge_paragraphs` long
+    // ("Where I'm starting from", "Looking forward", "What I understand now"), whatever its
+    // heading says.
     let in_body = {
         let mut v = vec![false; paras.len()];
         for &i in &body {
@@ -100,8 +102,8 @@ pub fn measure(
         }
     }
     let filled: Vec<&Vec<usize>> = sections.iter().filter(|s| !s.is_empty()).collect();
-    if sections.len() >= 3 && filled.len() >= 2 {
-        let short = |s: &&&Vec<usize>| s.len() <= 2;
+    if min_headings > 0 && sections.len() >= min_headings && filled.len() >= 2 {
+        let short = |s: &&&Vec<usize>| s.len() <= edge_paragraphs;
         if found_intro.is_none() {
             found_intro = filled
                 .first()

@@ -21,6 +21,17 @@ const OPERATORS: [(&str, Op); 5] = [
 ];
 
 impl Op {
+    /// Whether a measure's value `v` meets the number `n` under this operator.
+    pub fn holds(self, v: f64, n: f64) -> bool {
+        match self {
+            Op::Ge => v >= n,
+            Op::Le => v <= n,
+            Op::Gt => v > n,
+            Op::Lt => v < n,
+            Op::Eq => (v - n).abs() < 1e-9,
+        }
+    }
+
     /// The operator as a rubric writes it.
     pub fn symbol(self) -> &'static str {
         OPERATORS
@@ -76,13 +87,7 @@ impl Condition {
 
     pub fn holds(&self, measures: &BTreeMap<String, f64>) -> bool {
         let v = measures.get(&self.measure).copied().unwrap_or(0.0);
-        match self.op {
-            Op::Ge => v >= self.value,
-            Op::Le => v <= self.value,
-            Op::Gt => v > self.value,
-            Op::Lt => v < self.value,
-            Op::Eq => (v - self.value).abs() < 1e-9,
-        }
+        self.op.holds(v, self.value)
     }
 }
 

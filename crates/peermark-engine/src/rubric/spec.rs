@@ -368,6 +368,13 @@ pub enum MeasureSpec {
         topics: Option<String>,
         #[serde(default)]
         min_topics: usize,
+        /// By position: in an essay set out under at least this many headings, a first (last)
+        /// section of at most `edge_section_paragraphs` body paragraphs opens (closes) it,
+        /// whatever its heading says. 0 (the default): no reading by position.
+        #[serde(default)]
+        min_headings: usize,
+        #[serde(default = "default_edge_section_paragraphs")]
+        edge_section_paragraphs: usize,
     },
     /// Recovery-language findings from the `[language]` rules.
     Language { name: String },
@@ -382,6 +389,10 @@ fn default_enumeration_limit() -> usize {
 fn default_min_words_defined() -> usize {
     5
 }
+fn default_edge_section_paragraphs() -> usize {
+    2
+}
+
 fn default_section_paragraph_words() -> usize {
     20
 }
